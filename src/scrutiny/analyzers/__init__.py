@@ -1,0 +1,1 @@
+"""The built-in analyzers. Each module holds one plugin; pyproject.toml registers them."""
