@@ -1,0 +1,47 @@
+"""Helpers shared by the tests: ``from helpers import analyze_with, SEED``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrutiny.model import Analysis, Document
+from scrutiny.pipeline import Analyzer, Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEED = SHARED / "examples" / "000_16034c0f2a97500a.txt"
+PTC = SHARED / "data" / "ptc"
+
+
+def assert_valid_spans(analysis: Analysis) -> None:
+    """Every span lies inside the text and every ``text`` in the JSON is its exact slice."""
+    text = analysis.document.text
+    for a in analysis.annotations:
+        assert 0 <= a.span.start <= a.span.end <= len(text), a
+    ids = {a.id for a in analysis.annotations}
+    assert len(ids) == len(analysis.annotations), "annotation ids must be unique"
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if {"start", "end", "text"} <= node.keys() and isinstance(node["start"], int):
+                assert node["text"] == text[node["start"] : node["end"]], node
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    view = analysis.to_dict()
+    view["document"].pop("text")
+    walk(view)
+
+
+def analyze_with(
+    text: str, *analyzers: Analyzer, published: str | None = None
+) -> Analysis:
+    """Run ``language`` and ``parse`` plus the given analyzers on ``text``."""
+    from scrutiny.analyzers.language import LanguageAnalyzer
+    from scrutiny.analyzers.parse import ParseAnalyzer
+
+    doc = Document.from_text(text, published=published)
+    return Pipeline([LanguageAnalyzer(), ParseAnalyzer(), *analyzers]).analyze(doc)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+from helpers import analyze_with
+
+from scrutiny.errors import AnalyzerError, PipelineError
+from scrutiny.model import Document, document_id, normalise_text
+from scrutiny.pipeline import AnalysisState, Pipeline, order_analyzers
+
+
+def make(name: str, requires: tuple[str, ...], produces: tuple[str, ...]) -> object:
+    class A:
+        languages: ClassVar[tuple[str, ...] | None] = None
+
+        def analyze(self, state: AnalysisState) -> None:
+            for layer in produces:
+                state.add(layer, 0, 1, name)
+
+    A.name, A.version, A.requires, A.produces = name, "0", requires, produces  # type: ignore[attr-defined]
+    return A()
+
+
+def test_order_follows_requirements() -> None:
+    a = make("a", ("y",), ("z",))
+    b = make("b", (), ("x",))
+    c = make("c", ("x",), ("y",))
+    assert [x.name for x in order_analyzers([a, b, c])] == ["b", "c", "a"]  # type: ignore[list-item]
+
+
+def test_missing_producer_and_cycle_are_errors() -> None:
+    with pytest.raises(PipelineError, match="nothing produces"):
+        order_analyzers([make("a", ("nope",), ("x",))])  # type: ignore[list-item]
+    with pytest.raises(PipelineError, match="cycle"):
+        order_analyzers([make("a", ("y",), ("x",)), make("b", ("x",), ("y",))])  # type: ignore[list-item]
+
+
+def test_failing_analyzer_is_named() -> None:
+    class Boom:
+        name, version, requires, produces, languages = "boom", "1", (), ("x",), None
+
+        def analyze(self, state: AnalysisState) -> None:
+            raise KeyError("oops")
+
+    with pytest.raises(AnalyzerError, match="boom"):
+        Pipeline([Boom()]).analyze(Document.from_text("hello"))  # type: ignore[list-item]
+
+
+def test_normalisation_and_id() -> None:
+    assert normalise_text("\ufeffa\r\nb\rc\x00") == "a\nb\nc"
+    assert document_id("x\r\n") == document_id("x\n") == document_id("  x")
+    assert document_id("x") != document_id("y")
+
+
+def test_sentences_and_language(seed_text: str) -> None:
+    a = analyze_with(seed_text)
+    assert a.language == "en"
+    sents = [a.document.slice(s.span) for s in a.layer("sentence")]
+    assert "Such was the situation in the year 2006." in sents
+    assert "The Dangers of Cooperating with Russia" in sents
+    assert a.provenance["sentence"]["analyzer"] == "parse"
+
+
+def test_long_single_line_is_parsed_whole() -> None:
+    text = "The minister spoke in Bishkek today and left. " * 2000
+    a = analyze_with(text)
+    assert a.layer("sentence")[-1].span.end == len(text.rstrip())
