@@ -1,0 +1,44 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SHARED ?= ../shared
+DB ?= scrutiny-data
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+# Re-install only when the project's metadata changes.
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/scrutiny analyze $(SHARED)/examples/000_16034c0f2a97500a.txt
+	$(VENV)/bin/scrutiny --db $(DB) add $(SHARED)/examples
+	$(VENV)/bin/scrutiny --db $(DB) list
+	$(VENV)/bin/scrutiny --db $(DB) search "Narymbaev extortion"
+
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+
+format: install
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+# pytest exits 5 when it collects nothing; that is not a failure of the code under test.
+test: lint
+	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+bench: install
+	$(PY) bench/throughput.py --articles $(SHARED)/data/ptc/train-articles --n 200
+
+clean:
+	rm -rf $(VENV) $(DB) .pytest_cache .mypy_cache .ruff_cache

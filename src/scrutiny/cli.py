@@ -1,0 +1,325 @@
+"""``scrutiny ...``: a thin command line over the Python API.
+
+Exit codes (docs/cli.md): 0 success; 1 one or more inputs failed (the rest were processed);
+2 usage error; 3 store error or document not found; 130 interrupted.
+A user's mistake prints one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from scrutiny.errors import IngestError
+    from scrutiny.ingest import Limits
+    from scrutiny.model import Document
+    from scrutiny.store.base import Store
+
+EXIT_INPUT, EXIT_STORE, EXIT_INTERRUPTED = 1, 3, 130
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    # click.echo, not rich: the message may quote a file name, and must not be read as markup.
+    click.echo(f"scrutiny: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _store(ctx: click.Context) -> Iterator[Store]:
+    from scrutiny.errors import StoreError
+    from scrutiny.store import open_store
+
+    try:
+        store = open_store(ctx.obj["db"])
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    try:
+        yield store
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    finally:
+        store.close()
+
+
+def _limits(max_bytes: int | None) -> Limits:
+    from scrutiny.ingest import Limits
+
+    return Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
+
+
+def limit_option(f: F) -> F:
+    return click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Largest input file accepted, in bytes (default 50 MiB).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar="SCRUTINY_DB",
+    default=None,
+    metavar="LOCATION",
+    help="Store: a directory, a .db file or sqlite:///path (default ./scrutiny-data).",
+)
+@click.version_option(package_name="scrutiny")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Take statements, press releases and news articles apart into evidence-linked structure."""
+    ctx.obj = {"db": db}
+
+
+def _iter_inputs(
+    sources: tuple[str, ...], limits: Limits
+) -> Iterator[tuple[str, Document | IngestError]]:
+    from scrutiny import ingest
+    from scrutiny.errors import IngestError
+
+    for source in sources:
+        if source == "-":
+            try:
+                for doc in ingest.read_path("-", limits=limits):
+                    yield "-", doc
+            except IngestError as exc:
+                yield "-", exc
+        else:
+            for item in ingest.iter_documents([source], limits=limits):
+                yield (item.path if isinstance(item, IngestError) else item.source or source), item
+
+
+def _report_failures(failures: list[str], total: int) -> None:
+    if failures:
+        click.echo(f"scrutiny: {len(failures)} of {total} inputs failed:", err=True)
+        for line in failures:
+            click.echo(f"  {line}", err=True)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: a readable report; json: scrutiny/1 JSON; jsonl: one JSON object per line.",
+)
+@click.option("--no-text", is_flag=True, help="Leave the highlighted document text out.")
+@limit_option
+def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | None) -> None:
+    """Analyse files, directories or - (standard input) and print the result."""
+    from scrutiny.errors import IngestError, ScrutinyError
+    from scrutiny.pipeline import default_pipeline
+    from scrutiny.render import report
+
+    console = _console()
+    failures: list[str] = []
+    results: list[dict[str, Any]] = []
+    total = 0
+    for name, item in _iter_inputs(sources, _limits(max_bytes)):
+        total += 1
+        if isinstance(item, IngestError):
+            click.echo(f"scrutiny: {item}", err=True)
+            failures.append(str(item))
+            continue
+        try:
+            analysis = default_pipeline().analyze(item)
+        except ScrutinyError as exc:
+            click.echo(f"scrutiny: {name}: {exc}", err=True)
+            failures.append(f"{name}: {exc}")
+            continue
+        if fmt == "text":
+            report(analysis, console, show_text=not no_text)
+        elif fmt == "jsonl":
+            click.echo(json.dumps(analysis.to_dict(), ensure_ascii=False))
+        else:
+            results.append(analysis.to_dict())
+    if fmt == "json" and results:
+        click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
+    if total > 1:
+        _report_failures(failures, total)
+    if failures:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True)
+@limit_option
+@click.pass_context
+def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> None:
+    """Ingest and analyse files or directories into the store (re-adding is a no-op)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from scrutiny.errors import IngestError, ScrutinyError, StoreError
+    from scrutiny.pipeline import default_pipeline
+
+    failures: list[str] = []
+    added = present = total = 0
+    with _store(ctx) as store, Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed} documents"),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("analysing", total=None)
+        for name, item in _iter_inputs(sources, _limits(max_bytes)):
+            total += 1
+            progress.advance(task)
+            if isinstance(item, IngestError):
+                progress.console.print(f"scrutiny: {item}", markup=False, highlight=False)
+                failures.append(str(item))
+                continue
+            if store.has(item.id):
+                present += 1
+                continue
+            try:
+                stored = store.add(default_pipeline().analyze(item))
+            except StoreError:
+                raise
+            except ScrutinyError as exc:
+                progress.console.print(f"scrutiny: {name}: {exc}", markup=False, highlight=False)
+                failures.append(f"{name}: {exc}")
+                continue
+            added += stored
+            present += not stored
+    click.echo(f"added {added}, already stored {present}, failed {len(failures)}")
+    _report_failures(failures, total)
+    if failures:
+        sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
+    """Full-text search over stored documents, with highlighted snippets."""
+    from rich.text import Text
+
+    from scrutiny.render import SNIPPET_END, SNIPPET_START, snippet_text
+
+    with _store(ctx) as store:
+        hits = store.search(query, limit=limit)
+    if fmt == "json":
+        rows = [
+            {
+                "id": h.id,
+                "title": h.title,
+                "source": h.source,
+                "score": h.score,
+                "snippet": h.snippet.replace(SNIPPET_START, "[").replace(SNIPPET_END, "]"),
+            }
+            for h in hits
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    if not hits:
+        console.print("no matches")
+        return
+    for h in hits:
+        head = Text(h.id.removeprefix("sha256:")[:12], style="dim")
+        head.append("  ")
+        head.append(h.title or h.source or "(untitled)", style="bold")
+        console.print(head)
+        console.print(Text("  ").append_text(snippet_text(h.snippet)))
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--no-text", is_flag=True, help="Leave the highlighted document text out.")
+@click.pass_context
+def show(ctx: click.Context, doc_id: str, fmt: str, no_text: bool) -> None:
+    """Show a stored analysis (full id or a unique prefix of it)."""
+    from scrutiny.render import report
+
+    with _store(ctx) as store:
+        analysis = store.get(doc_id)
+    if fmt == "json":
+        click.echo(analysis.to_json())
+    else:
+        report(analysis, _console(), show_text=not no_text)
+
+
+@main.command(name="list")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.pass_context
+def list_documents(ctx: click.Context, limit: int) -> None:
+    """List stored documents."""
+    from rich.table import Table
+    from rich.text import Text
+
+    with _store(ctx) as store:
+        docs = store.documents(limit=limit)
+        count = store.count()
+    table = Table(title=f"{count} documents", title_justify="left")
+    for col in ("id", "title", "language", "published", "chars"):
+        table.add_column(col)
+    for d in docs:
+        table.add_row(
+            Text(d.id.removeprefix("sha256:")[:12]),
+            Text(d.title or d.source or ""),
+            Text(d.language or ""),
+            Text(d.published or ""),
+            Text(f"{d.chars:,}"),
+        )
+    _console().print(table)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Path) -> None:
+    """Export every stored analysis: scrutiny/1 JSON Lines, or CSV with one row per finding."""
+    from scrutiny.export import export as run_export
+
+    with _store(ctx) as store, out.open("w", encoding="utf-8", newline="") as fh:
+        n = run_export(store.iter_analyses(), fmt, fh)  # type: ignore[arg-type]
+    click.echo(f"exported {n} documents to {out}")
+
+
+def run() -> None:
+    """Entry point that turns our errors into one line and an exit code."""
+    from scrutiny.errors import NotFound, ScrutinyError, StoreError
+
+    try:
+        main.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (NotFound, StoreError) as exc:
+        _fail(str(exc), EXIT_STORE)
+    except ScrutinyError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # `scrutiny ... | head` closed the pipe: not an error worth a traceback.
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,113 @@
+"""The command line as a user runs it: real processes, real exit codes, real stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import SEED
+
+ENV = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
+
+
+def scrutiny(*args: str, stdin: bytes | None = None, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "scrutiny"]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    proc = subprocess.run(
+        [*cmd, *args], input=stdin, capture_output=True, env=ENV, timeout=300, check=False
+    )
+    return subprocess.CompletedProcess(
+        proc.args, proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")
+    )
+
+
+def test_help_lists_commands() -> None:
+    out = scrutiny("--help")
+    assert out.returncode == 0
+    for command in ("analyze", "add", "search", "show", "export", "list"):
+        assert command in out.stdout
+
+
+def test_analyze_text_report_shows_findings() -> None:
+    out = scrutiny("analyze", str(SEED), "--no-text")
+    assert out.returncode == 0, out.stderr
+    for expected in ("Entities", "Rafik Kamalov", "Atambayev", "Quotes", "2015-01/2015-03"):
+        assert expected in out.stdout
+
+
+def test_analyze_json_from_stdin_matches_file() -> None:
+    from_file = json.loads(scrutiny("analyze", str(SEED), "--format", "json").stdout)
+    piped = scrutiny("analyze", "-", "--format", "json", stdin=SEED.read_bytes())
+    assert piped.returncode == 0, piped.stderr
+    from_stdin = json.loads(piped.stdout)
+    assert from_stdin["document"]["id"] == from_file["document"]["id"]
+    assert from_stdin["entities"] == from_file["entities"]
+
+
+def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20)
+    (tmp_path / "good.txt").write_text("The minister said the talks in Bishkek would resume.\n")
+    out = scrutiny("analyze", str(tmp_path), "--format", "jsonl")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert len(out.stdout.strip().splitlines()) == 1  # the good document still came out
+    errors = [line for line in out.stderr.splitlines() if line.startswith("scrutiny: ") and ".txt:" in line]
+    assert any("empty.txt" in e for e in errors) and any("image.txt" in e for e in errors)
+    assert "2 of 3 inputs failed" in out.stderr
+
+
+def test_missing_file_is_a_clean_error(tmp_path: Path) -> None:
+    out = scrutiny("analyze", str(tmp_path / "nope.txt"))
+    assert out.returncode == 1
+    assert "nope.txt" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_size_limit_is_configurable(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 5_000)
+    out = scrutiny("analyze", str(big), "--max-bytes", "1000")
+    assert out.returncode == 1
+    assert "big.txt" in out.stderr and "limit" in out.stderr
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("store")
+    out = scrutiny("add", str(SEED), db=db)
+    assert out.returncode == 0, out.stderr
+    assert "added 1" in out.stdout
+    return db
+
+
+def test_re_adding_is_a_no_op(store_dir: Path) -> None:
+    out = scrutiny("add", str(SEED), db=store_dir)
+    assert out.returncode == 0
+    assert "added 0, already stored 1" in out.stdout
+
+
+def test_search_show_and_export(store_dir: Path, tmp_path: Path) -> None:
+    found = scrutiny("search", "Narymbaev extortion", "--format", "json", db=store_dir)
+    assert found.returncode == 0, found.stderr
+    hits = json.loads(found.stdout)
+    assert len(hits) == 1 and "[extortion]" in hits[0]["snippet"]
+    doc_id = hits[0]["id"]
+
+    shown = json.loads(scrutiny("show", doc_id[:18], "--format", "json", db=store_dir).stdout)
+    direct = json.loads(scrutiny("analyze", str(SEED), "--format", "json").stdout)
+    assert shown["entities"] == direct["entities"]
+
+    out = tmp_path / "all.jsonl"
+    assert scrutiny("export", "--format", "jsonl", "--out", str(out), db=store_dir).returncode == 0
+    assert json.loads(out.read_text().splitlines()[0])["document"]["id"] == doc_id
+
+
+def test_unknown_document_exits_3(store_dir: Path) -> None:
+    out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
+    assert out.returncode == 3
+    assert "Traceback" not in out.stderr
