@@ -48,8 +48,10 @@ def test_failing_analyzer_is_named() -> None:
 
 
 def test_normalisation_and_id() -> None:
-    assert normalise_text("\ufeffa\r\nb\rc\x00") == "a\nb\nc"
-    assert document_id("x\r\n") == document_id("x\n") == document_id("  x")
+    assert normalise_text("a\r\nb\rc\x00\x1b[31m") == "a\nb\nc  [31m"
+    assert normalise_text("a\ufeffb") == "a\ufeffb"  # offsets after it must not move
+    assert document_id("x\r\n") == document_id("x\n") == document_id("  x") == document_id("\ufeffx")
+    assert document_id("Caf\u00e9") == document_id("Cafe\u0301")
     assert document_id("x") != document_id("y")
 
 
@@ -66,3 +68,16 @@ def test_long_single_line_is_parsed_whole() -> None:
     text = "The minister spoke in Bishkek today and left. " * 2000
     a = analyze_with(text)
     assert a.layer("sentence")[-1].span.end == len(text.rstrip())
+
+
+def test_entities_at_finds_overlapping_mentions_only() -> None:
+    state = AnalysisState(Document.from_text("Bakiev met Putin. They talked."))
+    e1 = state.add("entity", 0, 6, "PERSON")
+    e2 = state.add("entity", 11, 16, "PERSON")
+    state.add("mention", 0, 6, "PERSON", attrs={"entity": e1.id})
+    state.add("mention", 11, 16, "PERSON", attrs={"entity": e2.id})
+    assert state.entities_at(3, 4) == [e1.id]
+    assert state.entities_at(6, 11) == []
+    state.add("mention", 18, 22, "PERSON", attrs={"entity": e1.id, "entities": [e1.id, e2.id]})
+    assert state.entities_at(0, 30) == [e1.id, e2.id]
+    assert state.entities_at(18, 19) == [e1.id, e2.id]

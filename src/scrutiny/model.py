@@ -15,25 +15,30 @@ from typing import Any
 
 SCHEMA = "scrutiny/1"
 
-# C0/C1 control characters other than tab and newline carry no text and confuse every tokenizer.
+# C0/C1 control characters other than tab and newline carry no text, confuse tokenizers and can
+# drive terminals (escape sequences); they become spaces.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def normalise_text(text: str) -> str:
-    """The canonical form of a text: NFC, ``\\n`` line ends, no BOM, no control characters.
+    """The canonical form of a text: ``\n`` line ends, control characters blanked.
 
-    Leading and trailing whitespace is kept so that offsets published with a text (for example the
-    propaganda techniques corpus) stay valid after normalisation.
+    Apart from line ends the length never changes, so offsets published with a text (such as the
+    propaganda techniques corpus, read the way Python reads files) stay valid. Byte-order marks are
+    the decoder's business (ingest strips a leading one); Unicode normalisation is left to the id.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    text = _CONTROL.sub("", text)
-    return unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(" ", text)
 
 
 def document_id(text: str) -> str:
-    """``sha256:`` of the normalised text without surrounding whitespace, so re-adding is a no-op."""
-    digest = hashlib.sha256(normalise_text(text).strip().encode("utf-8")).hexdigest()
-    return f"sha256:{digest}"
+    """``sha256:`` of the normalised text in NFC without surrounding whitespace.
+
+    Composed and decomposed spellings, a leading byte-order mark and trailing newlines do not make
+    a second document, so re-adding the same text is a no-op.
+    """
+    canonical = unicodedata.normalize("NFC", normalise_text(text)).strip().lstrip("\ufeff")
+    return f"sha256:{hashlib.sha256(canonical.encode('utf-8')).hexdigest()}"
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -7,6 +7,7 @@ and ``analyze(state)``. Installed packages register theirs under the entry-point
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -59,6 +60,7 @@ class AnalysisState:
         self.scratch: dict[str, Any] = {}
         self._counters: dict[str, int] = {}
         self._current: tuple[str, str] = ("", "")
+        self._mentions: tuple[list[int], list[Annotation], int] | None = None
 
     @property
     def text(self) -> str:
@@ -85,14 +87,28 @@ class AnalysisState:
 
         A plural pronoun mention lists every entity it refers to in ``attrs["entities"]``.
         """
+        starts, mentions, longest = self._mention_index()
         found: list[str] = []
-        for m in self.annotations:
-            if m.layer != "mention" or not (m.span.start < end and start < m.span.end):
+        # Only mentions starting in [start - longest, end) can overlap the range.
+        lo = bisect_left(starts, start - longest)
+        hi = bisect_left(starts, end)
+        for m in mentions[lo:hi]:
+            if m.span.end <= start:
                 continue
             for ent in m.attrs.get("entities") or [m.attrs.get("entity")]:
                 if ent and ent not in found:
                     found.append(str(ent))
         return found
+
+    def _mention_index(self) -> tuple[list[int], list[Annotation], int]:
+        # Rebuilt only after new mentions arrive, so lookups stay logarithmic on long documents.
+        if self._mentions is None:
+            mentions = sorted(
+                (a for a in self.annotations if a.layer == "mention"), key=lambda a: a.span
+            )
+            longest = max((len(m.span) for m in mentions), default=0)
+            self._mentions = ([m.span.start for m in mentions], mentions, longest)
+        return self._mentions
 
     def new_id(self, layer: str) -> str:
         n = self._counters.get(layer, 0) + 1
@@ -125,6 +141,8 @@ class AnalysisState:
             attrs=dict(attrs or {}),
         )
         self.annotations.append(ann)
+        if layer == "mention":
+            self._mentions = None
         return ann
 
 
@@ -185,7 +203,11 @@ class Pipeline:
         provenance: dict[str, dict[str, str]] = {}
         for analyzer in self.analyzers:
             lang = state.language
-            if analyzer.languages is not None and lang is not None and lang not in analyzer.languages:
+            if (
+                analyzer.languages is not None
+                and lang is not None
+                and lang not in analyzer.languages
+            ):
                 continue
             state._current = (analyzer.name, analyzer.version)
             try:
