@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 import pytest
-from helpers import analyze_with
 
+from helpers import analyze_with
 from scrutiny.errors import AnalyzerError, PipelineError
 from scrutiny.model import Document, document_id, normalise_text
 from scrutiny.pipeline import AnalysisState, Pipeline, order_analyzers
@@ -50,7 +50,9 @@ def test_failing_analyzer_is_named() -> None:
 def test_normalisation_and_id() -> None:
     assert normalise_text("a\r\nb\rc\x00\x1b[31m") == "a\nb\nc  [31m"
     assert normalise_text("a\ufeffb") == "a\ufeffb"  # offsets after it must not move
-    assert document_id("x\r\n") == document_id("x\n") == document_id("  x") == document_id("\ufeffx")
+    assert (
+        document_id("x\r\n") == document_id("x\n") == document_id("  x") == document_id("\ufeffx")
+    )
     assert document_id("Caf\u00e9") == document_id("Cafe\u0301")
     assert document_id("x") != document_id("y")
 
@@ -81,3 +83,8 @@ def test_entities_at_finds_overlapping_mentions_only() -> None:
     state.add("mention", 18, 22, "PERSON", attrs={"entity": e1.id, "entities": [e1.id, e2.id]})
     assert state.entities_at(0, 30) == [e1.id, e2.id]
     assert state.entities_at(18, 19) == [e1.id, e2.id]
+
+
+def test_language_is_left_undetermined_rather_than_guessed() -> None:
+    assert analyze_with("Putin met Atambayev in Bishkek.").language is None
+    assert analyze_with("Das ist ein Test der Sprache, sagte er gestern.").language == "de"

@@ -10,6 +10,9 @@ from scrutiny.pipeline import AnalysisState
 # A few kilobytes decide the language as well as the whole text does, at a fraction of the cost.
 SAMPLE_CHARS = 8_000
 MIN_LETTERS = 20
+# Below this probability the identifier is guessing (a short line of names reads as Uzbek);
+# an undetermined language lets every analyzer run instead of silencing the English ones.
+MIN_PROBABILITY = 0.5
 
 
 @cache
@@ -33,6 +36,8 @@ class LanguageAnalyzer:
             # Too little text to tell; say nothing rather than guess.
             return
         lang, prob = _identifier().classify(sample)
+        if prob < MIN_PROBABILITY:
+            return
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
         state.add("language", start, max(start, end), str(lang), confidence=float(prob))
