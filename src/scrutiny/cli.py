@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
@@ -153,7 +153,9 @@ def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | 
         else:
             results.append(analysis.to_dict())
     if fmt == "json" and results:
-        click.echo(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2)
+        )
     if total > 1:
         _report_failures(failures, total)
     if failures:
@@ -173,15 +175,18 @@ def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> 
 
     failures: list[str] = []
     added = present = total = 0
-    with _store(ctx) as store, Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed} documents"),
-        TimeElapsedColumn(),
-        console=_console(stderr=True),
-        transient=True,
-    ) as progress:
+    with (
+        _store(ctx) as store,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.completed} documents"),
+            TimeElapsedColumn(),
+            console=_console(stderr=True),
+            transient=True,
+        ) as progress,
+    ):
         task = progress.add_task("analysing", total=None)
         for name, item in _iter_inputs(sources, _limits(max_bytes)):
             total += 1
@@ -218,7 +223,8 @@ def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
     """Full-text search over stored documents, with highlighted snippets."""
     from rich.text import Text
 
-    from scrutiny.render import SNIPPET_END, SNIPPET_START, snippet_text
+    from scrutiny.render import snippet_text
+    from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 
     with _store(ctx) as store:
         hits = store.search(query, limit=limit)
@@ -291,14 +297,17 @@ def list_documents(ctx: click.Context, limit: int) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True
+)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path) -> None:
     """Export every stored analysis: scrutiny/1 JSON Lines, or CSV with one row per finding."""
+    from scrutiny.export import Format
     from scrutiny.export import export as run_export
 
     with _store(ctx) as store, out.open("w", encoding="utf-8", newline="") as fh:
-        n = run_export(store.iter_analyses(), fmt, fh)  # type: ignore[arg-type]
+        n = run_export(store.iter_analyses(), cast("Format", fmt), fh)
     click.echo(f"exported {n} documents to {out}")
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scrutiny.model import Analysis
+from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 
 # Colours per entity type; everything else gets the default style.
 TYPE_STYLE = {
@@ -25,7 +26,6 @@ TYPE_STYLE = {
     "NORP": "yellow",
 }
 MAX_TEXT_CHARS = 6_000
-SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 
 
 def _short(doc_id: str) -> str:

@@ -1,0 +1,104 @@
+"""Where analyses are kept: :func:`open_store` reads a location and returns a :class:`Store`.
+
+This module owns the location syntax (docs/store.md): nothing means ``./scrutiny-data``, a
+directory holds ``scrutiny.db``, a ``.db``/``.sqlite`` path or ``sqlite:///path`` names the
+file, and a ``postgresql://`` URL is reserved for the server backend to come.
+
+    >>> with open_store("corpus/") as store:
+    ...     store.add(analysis)
+    ...     hits = store.search('"Deputy Prime Minister" arrested')
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scrutiny.errors import NotFound, StoreError
+from scrutiny.store.base import (
+    SNIPPET_END,
+    SNIPPET_START,
+    DocumentSummary,
+    SearchHit,
+    Store,
+    parse_query,
+)
+
+__all__ = [
+    "DB_NAME",
+    "DEFAULT_DIR",
+    "SNIPPET_END",
+    "SNIPPET_START",
+    "DocumentSummary",
+    "NotFound",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "open_store",
+    "parse_query",
+    "resolve_location",
+]
+
+DEFAULT_DIR = Path("scrutiny-data")
+DB_NAME = "scrutiny.db"
+MEMORY = ":memory:"
+_DB_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3"})
+_URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(.*)", re.DOTALL)
+_POSTGRES = frozenset({"postgres", "postgresql"})
+
+
+def open_store(location: str | Path | None = None) -> Store:
+    """Open the store at ``location`` (see :func:`resolve_location`), creating it if needed."""
+    from scrutiny.store.sqlite import SQLiteStore
+
+    return SQLiteStore.open(resolve_location(location))
+
+
+def resolve_location(location: str | Path | None) -> str:
+    """The SQLite file (or ``":memory:"``) that a store location names.
+
+    Directories are created as needed, so the first ``scrutiny add`` just works.
+    """
+    if location is None or (isinstance(location, str) and not location.strip()):
+        return _in_directory(DEFAULT_DIR)
+    if isinstance(location, str):
+        if location == MEMORY:
+            return MEMORY
+        url = _URL.fullmatch(location)
+        if url:
+            return _from_url(url.group(1).lower(), url.group(2))
+    return _from_path(Path(location).expanduser())
+
+
+def _from_url(scheme: str, rest: str) -> str:
+    base = scheme.split("+", 1)[0]  # postgresql+psycopg://... names a driver too
+    if base in _POSTGRES:
+        raise StoreError("PostgreSQL store is not available yet; use a directory or .db file")
+    if scheme != "sqlite":
+        raise StoreError(f"unknown store location {scheme}://...; use a directory or .db file")
+    # As in SQLAlchemy: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// for memory.
+    path = rest.removeprefix("/")
+    if path in ("", MEMORY):
+        return MEMORY
+    return _from_path(Path(path).expanduser())
+
+
+def _from_path(path: Path) -> str:
+    if path.is_dir():
+        return str(path / DB_NAME)
+    if path.exists() or path.suffix.lower() in _DB_SUFFIXES:
+        _make_dir(path.parent)
+        return str(path)
+    return _in_directory(path)
+
+
+def _in_directory(folder: Path) -> str:
+    _make_dir(folder)
+    return str(folder / DB_NAME)
+
+
+def _make_dir(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create store directory {folder}: {exc.strerror or exc}") from exc

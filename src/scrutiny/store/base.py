@@ -1,0 +1,165 @@
+"""The store interface every backend implements, and the backend-neutral rules behind it.
+
+This module owns what a caller may rely on whichever database holds the corpus: the result
+types, the :class:`Store` protocol, how a user's search text is read (words and "exact
+phrases", never query syntax) and how a document id or a prefix of it is read. SQL lives in the
+backends (``scrutiny.store.sqlite``), so PostgreSQL can later sit behind the same protocol.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
+
+from scrutiny.errors import StoreError
+from scrutiny.model import Analysis
+
+# Snippet highlight markers. Normalised document text blanks every C0 control character, so
+# these can only come from the store, and a UI can highlight without trusting document markup.
+SNIPPET_START = "\x02"
+SNIPPET_END = "\x03"
+
+ID_SCHEME = "sha256:"
+MIN_PREFIX = 6  # hex digits; shorter prefixes collide too often to name a document
+
+# Bounds that keep one hostile search request cheap whatever the user pastes in.
+MAX_QUERY_CHARS = 2_000
+MAX_QUERY_TERMS = 32
+
+_HEX = re.compile(r"[0-9a-f]+")
+# A word is a run of letters and digits, the same characters the unicode61 tokenizer keeps, so
+# what the user typed splits the way the index did; everything else separates words.
+_WORD = re.compile(r"[^\W_]+")
+_CURLY_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One line of a document listing: metadata without the text or the findings."""
+
+    id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    language: str | None
+    chars: int
+    added: str  # ISO 8601 UTC, when the document entered this store
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A document matching a search, best first.
+
+    ``snippet`` is plain text from the document with each matched term wrapped in
+    :data:`SNIPPET_START` and :data:`SNIPPET_END`; ``score`` grows with relevance.
+    """
+
+    id: str
+    title: str | None
+    source: str | None
+    snippet: str
+    score: float
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Documents and their analyses, kept across runs. Analyses are immutable once stored."""
+
+    def add(self, analysis: Analysis) -> bool:
+        """Store an analysis; ``False`` (and nothing written) if its document id is present.
+
+        All or nothing: if anything fails, nothing of this document remains.
+        """
+
+    def has(self, doc_id: str) -> bool:
+        """Whether a document with exactly this full id is stored."""
+
+    def get(self, doc_id: str) -> Analysis:
+        """The stored analysis, exactly as added, by full id or unique prefix.
+
+        Raises ``NotFound``, or ``StoreError`` when a prefix names several documents.
+        """
+
+    def delete(self, doc_id: str) -> bool:
+        """Remove a document and everything about it, by full id; ``False`` if absent."""
+
+    def documents(self, *, limit: int = 100, offset: int = 0) -> list[DocumentSummary]:
+        """Stored documents, most recently added first."""
+
+    def count(self) -> int:
+        """How many documents are stored."""
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Full-text search; see :func:`parse_query` for how the query is read."""
+
+    def iter_analyses(self) -> Iterator[Analysis]:
+        """Every stored analysis, in the order they were added."""
+
+    def close(self) -> None:
+        """Release the connection; the store is unusable afterwards."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+# A search term is one word, or the words of a quoted phrase that must appear in that order.
+Term = tuple[str, ...]
+
+
+def parse_query(query: str) -> list[Term]:
+    """Read a user's search text as terms: words, and "double-quoted phrases".
+
+    Nothing the user types is query syntax: operators (``AND``, ``NEAR``, ``-``, ``*``,
+    ``col:``) are words or separators, an unmatched quote is ignored, and text without any
+    letter or digit gives no terms. Duplicates are dropped and the count is capped.
+    """
+    text = unicodedata.normalize("NFC", query[:MAX_QUERY_CHARS].translate(_CURLY_QUOTES))
+    parts = text.split('"')
+    # Odd-numbered parts lie between a pair of quotes; with an odd number of quotes the last
+    # part follows an unmatched one and is read as plain words.
+    balanced = len(parts) % 2 == 1
+    terms: list[Term] = []
+    for i, part in enumerate(parts):
+        words = tuple(_WORD.findall(part))
+        in_phrase = i % 2 == 1 and (balanced or i < len(parts) - 1)
+        candidates = [words] if in_phrase and words else [(w,) for w in words]
+        for term in candidates:
+            if term not in terms:
+                terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+@dataclass(frozen=True)
+class IdQuery:
+    """A document id as a user gave it: a full id, or a prefix of the hex digest."""
+
+    value: str
+    is_prefix: bool
+
+
+def parse_doc_id(doc_id: str) -> IdQuery:
+    """Read ``sha256:<hex>``, ``<hex>``, or a prefix of either with at least 6 hex digits.
+
+    Raises ``StoreError`` for anything else, so a typo never turns into a broad match.
+    """
+    raw = doc_id.strip()
+    digest = raw.lower().removeprefix(ID_SCHEME)
+    if _HEX.fullmatch(digest) is None:
+        raise StoreError(f"not a document id: {raw[:80]!r}")
+    if len(digest) == 64:
+        return IdQuery(ID_SCHEME + digest, is_prefix=False)
+    if len(digest) > 64:
+        raise StoreError(f"not a document id (too long): {raw[:80]!r}")
+    if len(digest) < MIN_PREFIX:
+        raise StoreError(f"id prefix {raw!r} is too short: give at least {MIN_PREFIX} hex digits")
+    return IdQuery(ID_SCHEME + digest, is_prefix=True)
