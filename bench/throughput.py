@@ -75,17 +75,24 @@ def main() -> None:
         pipeline.analyze(sample)
         latencies.append(time.perf_counter() - t0)
 
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, analyzers: {', '.join(pipeline.names)}")
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, analyzers: {', '.join(pipeline.names)}"
+    )
     print(f"corpus: {len(texts)} PTC articles, {words:,} words; best of {args.rounds} rounds\n")
     print("| pipeline | seconds | docs/s | words/s |")
     print("|---|---:|---:|---:|")
-    for name, t in (("bare spaCy (same model, nlp.pipe)", t_bare), ("scrutiny full analysis", t_full)):
+    for name, t in (
+        ("bare spaCy (same model, nlp.pipe)", t_bare),
+        ("scrutiny full analysis", t_full),
+    ):
         print(f"| {name} | {t:.2f} | {len(texts) / t:.1f} | {words / t:,.0f} |")
     print(f"\nratio full / bare (throughput): **{t_bare / t_full:.2f}x** (target >= 0.5x)")
-    print(f"warm latency, one {len(sample.text):,}-character document: median "
-          f"{statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms "
-          f"(target < 1 s)")
+    print(
+        f"warm latency, one {len(sample.text):,}-character document: median "
+        f"{statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms "
+        f"(target < 1 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers import SEED, assert_valid_spans
 
+from helpers import SEED, assert_valid_spans
 from scrutiny.model import Analysis, Document
 from scrutiny.pipeline import Pipeline
 

@@ -36,9 +36,7 @@ def assert_valid_spans(analysis: Analysis) -> None:
     walk(view)
 
 
-def analyze_with(
-    text: str, *analyzers: Analyzer, published: str | None = None
-) -> Analysis:
+def analyze_with(text: str, *analyzers: Analyzer, published: str | None = None) -> Analysis:
     """Run ``language`` and ``parse`` plus the given analyzers on ``text``."""
     from scrutiny.analyzers.language import LanguageAnalyzer
     from scrutiny.analyzers.parse import ParseAnalyzer

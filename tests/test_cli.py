@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import SEED
 
 ENV = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1"}
 
 
-def scrutiny(*args: str, stdin: bytes | None = None, db: Path | None = None) -> subprocess.CompletedProcess[str]:
+def scrutiny(
+    *args: str, stdin: bytes | None = None, db: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "scrutiny"]
     if db is not None:
         cmd += ["--db", str(db)]
@@ -57,7 +60,11 @@ def test_bad_inputs_get_one_line_each_and_the_batch_goes_on(tmp_path: Path) -> N
     assert out.returncode == 1
     assert "Traceback" not in out.stderr
     assert len(out.stdout.strip().splitlines()) == 1  # the good document still came out
-    errors = [line for line in out.stderr.splitlines() if line.startswith("scrutiny: ") and ".txt:" in line]
+    errors = [
+        line
+        for line in out.stderr.splitlines()
+        if line.startswith("scrutiny: ") and ".txt:" in line
+    ]
     assert any("empty.txt" in e for e in errors) and any("image.txt" in e for e in errors)
     assert "2 of 3 inputs failed" in out.stderr
 

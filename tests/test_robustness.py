@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 import pytest
-from helpers import PTC, ROOT
 
+from helpers import PTC, ROOT
 from scrutiny.model import Document
 from scrutiny.pipeline import default_pipeline
 

@@ -6,9 +6,9 @@ import json
 
 import jsonschema
 import pytest
-from helpers import ROOT, SEED
 
 import scrutiny
+from helpers import ROOT, SEED
 
 SCHEMA = json.loads((ROOT / "docs" / "schema" / "scrutiny-1.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)

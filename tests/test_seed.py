@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import SEED
 
 import scrutiny
+from helpers import SEED
 from scrutiny.model import Analysis
 
 
@@ -31,8 +31,15 @@ def test_people_places_organisations(view: dict[str, Any]) -> None:
     by_type: dict[str, set[str]] = {}
     for e in view["entities"]:
         by_type.setdefault(e["type"], set()).add(e["name"])
-    for person in ("Bakiev", "Rafik Kamalov", "Madumarov", "Atambayev", "Rashod Qori Kamalov",
-                   "Daniyar Narymbaev", "Putin"):
+    for person in (
+        "Bakiev",
+        "Rafik Kamalov",
+        "Madumarov",
+        "Atambayev",
+        "Rashod Qori Kamalov",
+        "Daniyar Narymbaev",
+        "Putin",
+    ):
         assert person in by_type["PERSON"], person
     for place in ("Bishkek", "Kyrgyzstan", "Nookat", "Russia", "Afghanistan"):
         assert place in by_type["GPE"], place
