@@ -431,3 +431,15 @@ def test_documents_over_max_chars_are_refused() -> None:
 )
 def test_iso_date(value: object, expected: str | None) -> None:
     assert iso_date(value) == expected
+
+
+def test_plain_text_title_is_the_opening_headline() -> None:
+    from scrutiny.ingest.text import guess_title
+
+    assert guess_title("\n\nPress Release\n\nThe Dangers of Cooperating\n\nBody.") == (
+        "The Dangers of Cooperating"
+    )
+    assert guess_title("Is this a title?\n\nBody text.") == "Is this a title?"
+    assert guess_title("This text starts with a sentence. It has no title.") is None
+    assert guess_title("x" * 500) is None
+    assert guess_title("   \n\n") is None

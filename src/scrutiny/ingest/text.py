@@ -40,11 +40,51 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 codecs.register_error(UTF8_REPAIR, _cp1252_fallback)
 
 
+# Labels that head press releases without being their titles.
+_GENRE_LINES = frozenset(
+    {
+        "press release",
+        "news release",
+        "media release",
+        "for immediate release",
+        "press statement",
+        "statement",
+        "announcement",
+        "communique",
+        "communiqué",
+    }
+)
+_TITLE_MAX_CHARS = 200
+
+
 def read(data: bytes, *, name: str, limits: Limits) -> Document:
     text, encoding = decode(data)
     return finish(
-        text, name=name, limits=limits, media_type=MEDIA_TYPE, meta={"encoding": encoding}
+        text,
+        name=name,
+        limits=limits,
+        media_type=MEDIA_TYPE,
+        title=guess_title(text),
+        meta={"encoding": encoding},
     )
+
+
+def guess_title(text: str) -> str | None:
+    """The opening line of a plain text when it reads as a headline, else None.
+
+    Plain text has no title field, but press releases and news files open with one: a short
+    line without a closing full stop, possibly under a genre label such as "Press Release".
+    """
+    for raw in text[:4_000].split("\n"):
+        line = raw.strip().strip("#*_ ").strip()
+        if not line:
+            continue
+        if line.lower().rstrip(":") in _GENRE_LINES:
+            continue
+        if len(line) <= _TITLE_MAX_CHARS and not line.endswith((".", ",", ";", ":")):
+            return line
+        return None
+    return None
 
 
 def decode(data: bytes) -> tuple[str, str]:
