@@ -2,7 +2,7 @@
 
 This module owns the ``role`` layer (docs/layers.md, docs/roles.md). It reads the spaCy
 dependency parse left in ``state.scratch["spacy"]`` and the ``entity``/``mention`` layers, and
-finds who holds which office or stands in which relation, from four constructions:
+finds who holds which office or stands in which relation, from three kinds of construction:
 
 * copulas: "Bakiev was president of Kyrgyzstan", "he is imam of ..." (the holder may be a
   pronoun the ``entities`` analyzer linked), relative clauses ("X, who is the son of Y") and
@@ -11,9 +11,10 @@ finds who holds which office or stands in which relation, from four construction
 * titles before a name: "the present President Atambayev", "acting FBI director Andrew McCabe".
 
 What counts as a role is decided by the head noun of the phrase against the documented lexicon
-below (WordNet is not available); precision comes before recall, so vague nouns ("head",
-"member", every kinship word) need an *of*-complement, and negated, modal, conditional or
-interrogative copulas are skipped.
+in ``_role_lexicon`` (WordNet is not available); precision comes before recall, so vague nouns
+("head", "member", every kinship word) need an *of*-complement, and negated, modal, conditional
+or interrogative copulas are skipped. Each role is reported once per holder, with the number of
+times the text states it.
 """
 
 from __future__ import annotations
@@ -22,145 +23,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from scrutiny.analyzers._role_lexicon import (
+    DOTLESS,
+    FIXED_HEADS,
+    FIXED_OF,
+    LEXICON,
+    MODIFIERS,
+    OFFICE,
+    PARTY_WORDS,
+    QUALIFIERS,
+    TITLE,
+    VERB_QUALIFIERS,
+    RoleWord,
+    expand,
+    word_set,
+)
 from scrutiny.pipeline import AnalysisState
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-OFFICE, RELATION, TITLE = "office", "relation", "title"
-_PERSON = frozenset({"PERSON"})
-# Affiliations can hold between organisations and states too ("Russia is a member of ...").
-_ANY_HOLDER = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-
-
-@dataclass(frozen=True, slots=True)
-class RoleWord:
-    """What the lexicon knows about one role noun."""
-
-    label: str
-    # May stand without an "of X" complement: "he is a senator" yes, "he is a member" no.
-    bare: bool
-    # Entity types that can hold it.
-    holders: frozenset[str] = _PERSON
-
-
-def _entries(
-    words: str, label: str, *, bare: bool, holders: frozenset[str] = _PERSON
-) -> Iterator[tuple[str, RoleWord]]:
-    word = RoleWord(label, bare, holders)
-    return ((w, word) for w in words.split())
-
-
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Offices that name their holder well enough on their own.
-_OFFICES = """
-    president premier chancellor minister senator congressman congresswoman lawmaker legislator
-    governor mayor ambassador envoy consul diplomat imam mufti ayatollah mullah cleric qadi qazi
-    rabbi priest pastor bishop archbishop cardinal pope patriarch caliph emir amir sultan king
-    queen prince princess monarch sheikh shaykh judge justice magistrate prosecutor sheriff
-    commissioner ombudsman spokesman spokeswoman spokesperson director chairman chairwoman
-    chairperson commander general admiral colonel lieutenant sergeant captain marshal ceo
-    president-elect vice-president secretary-general treasurer comptroller superintendent dean
-    rector provost professor editor publisher counsel lawyer attorney adviser advisor aide
-    councillor councilman councilwoman alderman mp viceroy emissary strategist
-"""
-# Offices too vague on their own: "he is the head" says nothing without "of the agency".
-_VAGUE_OFFICES = """
-    head chief chair leader member speaker secretary deputy representative official officer
-    delegate administrator manager coordinator inspector owner
-"""
-_FAMILY = """
-    son daughter father mother brother sister wife husband spouse widow widower uncle aunt nephew
-    niece cousin grandson granddaughter grandfather grandmother stepson stepdaughter stepfather
-    stepmother fiance fiancé fiancee fiancée girlfriend boyfriend child parent heir
-"""
-_PERSONAL_TIES = "founder co-founder cofounder friend disciple student protégé protege colleague"
-_AFFILIATIONS = "ally partner affiliate supporter associate follower subsidiary"
-# Honorifics that are titles rather than offices; they only count before a name.
-_HONORIFICS = "doctor sir lord dame reverend hajji haji sayyid"
-
-LEXICON: dict[str, RoleWord] = dict(
-    [
-        *_entries(_OFFICES, OFFICE, bare=True),
-        *_entries(_VAGUE_OFFICES, OFFICE, bare=False),
-        *_entries(_FAMILY, RELATION, bare=False),
-        *_entries(_PERSONAL_TIES, RELATION, bare=False),
-        *_entries(_AFFILIATIONS, RELATION, bare=False, holders=_ANY_HOLDER),
-        *_entries(_HONORIFICS, TITLE, bare=False),
-    ]
-)
-# Abbreviated titles before names ("Sen. John McCain").
-ABBREVIATIONS = {
-    "sen.": "senator",
-    "rep.": "representative",
-    "gov.": "governor",
-    "gen.": "general",
-    "lt.": "lieutenant",
-    "col.": "colonel",
-    "capt.": "captain",
-    "adm.": "admiral",
-    "sgt.": "sergeant",
-    "dr.": "doctor",
-    "prof.": "professor",
-    "rev.": "reverend",
-    "pres.": "president",
-    "amb.": "ambassador",
-    "sec.": "secretary",
-    "cmdr.": "commander",
-}
-# Abbreviations also written without the dot (British style: "Dr Smith", "Gen Jones").
-_DOTLESS = frozenset({"dr", "prof", "gen", "lt", "col", "capt", "sgt", "rev", "adm"})
-# Words that narrow a role noun they precede: "Deputy Prime Minister", "chief of staff".
-MODIFIERS = _word_set(
-    """
-    deputy vice prime first chief supreme grand general attorney foreign interior home defense
-    defence finance justice health education economy trade energy senior junior assistant
-    associate executive managing special crown press state staff majority minority national
-    security intelligence police army military party opposition campaign government cabinet
-    federal district regional provincial city county court high lord co honorary permanent
-    principal commanding religious spiritual secretary lieutenant major brigadier rear
-    """
-)
-# Party adjectives say which side a holder is on, not what the office is of ("Republican Governor").
-PARTY_WORDS = frozenset(
-    {"republican", "democratic", "democrat", "conservative", "liberal", "labour", "tory", "gop"}
-)
-# Qualifiers on the role phrase itself, and what they mean for ``when``.
-QUALIFIERS = {
-    "former": "former",
-    "ex": "former",
-    "erstwhile": "former",
-    "onetime": "former",
-    "one-time": "former",
-    "previous": "former",
-    "past": "former",
-    "present": "present",
-    "now": "present",
-    "current": "current",
-    "currently": "current",
-    "sitting": "current",
-    "incumbent": "current",
-    "then": "then",
-    "late": "late",
-    "acting": "acting",
-    "interim": "acting",
-    "outgoing": "outgoing",
-    "incoming": "incoming",
-    "future": "future",
-}
-# Adverbs on the copula verb: "he is now president", "she was formerly minister".
-VERB_QUALIFIERS = {
-    "now": "present",
-    "currently": "current",
-    "still": "current",
-    "then": "then",
-    "formerly": "former",
-    "previously": "former",
-    "once": "former",
-}
 _TIME_PREPOSITIONS = frozenset({"at", "on", "during", "in", "by"})
 _TIME_NOUNS = frozenset({"time", "period", "moment", "point"})
 _DEMONSTRATIVES = frozenset({"that", "those"})
@@ -168,51 +50,27 @@ _DEMONSTRATIVES = frozenset({"that", "those"})
 _OF_PREPOSITIONS = frozenset({"of", "for", "to", "at"})
 # What a role can be of: a "World War II partner" is not a partner *of* the war.
 _OF_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+# Role nouns whose "at X" is a venue, not what the role is of ("a speaker at the conference").
+_NOT_AT = frozenset({"speaker", "member", "head", "leader", "chair"})
 _COPULAS = frozenset({"be", "become", "remain"})
 # Verbs whose "as X" names a role their subject holds: "served as ambassador".
-_AS_VERBS = frozenset(
-    {
-        "serve",
-        "work",
-        "act",
-        "remain",
-        "continue",
-        "elect",
-        "appoint",
-        "name",
-        "confirm",
-        "install",
-        "swear",
-        "choose",
-        "select",
-        "designate",
-        "reappoint",
-        "reelect",
-        "function",
-    }
+_AS_VERBS = word_set(
+    """serve work act remain continue elect appoint name confirm install swear choose select
+    designate reappoint reelect function"""
 )
 # Verbs whose object predicate names a role: "was elected president", "appointed him minister".
-_OPRD_VERBS = frozenset(
-    {
-        "elect",
-        "appoint",
-        "name",
-        "make",
-        "choose",
-        "select",
-        "crown",
-        "install",
-        "reelect",
-        "designate",
-        "reappoint",
-    }
+_OPRD_VERBS = word_set(
+    "elect appoint name make choose select crown install reelect designate reappoint"
 )
 _RELATIVES = frozenset({"who", "that", "which"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-_CONDITIONS = frozenset({"if", "unless", "whether", "once", "when"})
+# "If he is president" claims nothing; "When he was president" presupposes it, so it counts.
+_CONDITIONS = frozenset({"if", "unless", "whether"})
 _NEGATIVE_DETERMINERS = frozenset({"no", "neither"})
 # Children that end a role phrase: what follows them is about something else.
 _PHRASE_BREAKS = frozenset({"relcl", "appos", "acl", "punct", "advcl", "parataxis", "ccomp"})
+# Words that cannot end a phrase: "and", "of", "the".
+_DANGLING = frozenset({"CCONJ", "ADP", "DET", "SCONJ"})
 _DASHES = frozenset({"-", "–", "—", "‐"})
 _APPOSITION_MARKS = frozenset({",", "(", "-", "–", "—", ":"})
 _HYPHEN_SUFFIXES = frozenset({"elect", "designate"})
@@ -292,24 +150,36 @@ class _Mentions:
         return self.labels.get(entity)
 
 
+class _Sentences:
+    """Sentence bounds by token, computed once (``Token.sent`` rescans the sentence each time)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.starts: list[int] = [0] * len(doc)
+        self.questions: set[int] = set()
+        for sent in doc.sents:
+            self.starts[sent.start : sent.end] = [sent.start] * len(sent)
+            # A question asks whether someone holds a role; it does not say so.
+            if any(t.text == "?" for t in sent[-2:]):
+                self.questions.add(sent.start)
+
+    def start(self, i: int) -> int:
+        return self.starts[i]
+
+    def question(self, i: int) -> bool:
+        return self.starts[i] in self.questions
+
+
 def role_word(token: Token) -> tuple[str, RoleWord] | None:
     """The lexicon entry of a singular role noun (or title abbreviation), if it is one."""
     if token.pos_ in {"VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM"}:
         return None
     if token.tag_ in {"NNS", "NNPS"}:
         return None
-    word = _expand(token.lower_)
+    if token.lower_ in DOTLESS and not token.text.istitle():
+        return None  # "DR Congo", "GEN Z"
+    word = expand(token.lower_)
     entry = LEXICON.get(word)
     return (word, entry) if entry else None
-
-
-def _expand(word: str) -> str:
-    """The full word for a title abbreviation ("Sen." and British "Dr" without the dot)."""
-    if word in ABBREVIATIONS:
-        return ABBREVIATIONS[word]
-    if word in _DOTLESS:
-        return ABBREVIATIONS[word + "."]
-    return word
 
 
 def _qualifier(token: Token) -> str | None:
@@ -347,6 +217,7 @@ class _Finder:
     def __init__(self, state: AnalysisState, doc: Doc) -> None:
         self.doc = doc
         self.mentions = _Mentions(state, doc)
+        self.sentences = _Sentences(doc)
 
     def run(self) -> list[Found]:
         found: list[Found] = []
@@ -364,7 +235,7 @@ class _Finder:
     # -- copulas and role-naming verbs --------------------------------------------------------
 
     def _copula(self, verb: Token) -> Iterator[Found]:
-        if _hedged(verb):
+        if _hedged(verb) or self.sentences.question(verb.i):
             return
         subject, rule = _subject(verb)
         for predicate in verb.children:
@@ -373,8 +244,9 @@ class _Finder:
             if (
                 subject is not None
                 and role_word(subject)
-                and predicate.i in (self.mentions.name_tokens)
+                and predicate.i in self.mentions.name_tokens
             ):
+                # "The president of Kyrgyzstan is Atambayev."
                 found = self._role(subject, predicate, "inverse_copula", verb)
                 if found is not None:
                     yield found
@@ -387,26 +259,24 @@ class _Finder:
                     yield found
 
     def _as_or_predicate(self, verb: Token) -> Iterator[Found]:
-        if _hedged(verb) or verb.lemma_ == "nominate":
+        if _hedged(verb) or self.sentences.question(verb.i):
             return
-        subject, _ = _subject(verb)
+        holder, _ = _subject(verb)
         if verb.lemma_ in _OPRD_VERBS:
-            objects = [c for c in verb.children if c.dep_ == "dobj"]
-            holder = objects[0] if objects else subject
-            for predicate in verb.children:
-                if predicate.dep_ == "oprd" and holder is not None:
-                    found = self._role(predicate, holder, "predicate", verb)
+            # "Benedict XVI appointed him (as) bishop": the object holds the role, not the subject.
+            holder = next((c for c in verb.children if c.dep_ == "dobj"), holder)
+        if holder is None:
+            return
+        for child in verb.children:
+            if child.dep_ == "oprd" and verb.lemma_ in _OPRD_VERBS:
+                found = self._role(child, holder, "predicate", verb)
+                if found is not None:
+                    yield found
+            if child.dep_ == "prep" and child.lower_ == "as" and verb.lemma_ in _AS_VERBS:
+                for obj in child.children:
+                    found = self._role(obj, holder, "as", verb) if obj.dep_ == "pobj" else None
                     if found is not None:
                         yield found
-        if verb.lemma_ in _AS_VERBS and subject is not None:
-            for prep in verb.children:
-                if prep.dep_ != "prep" or prep.lower_ != "as":
-                    continue
-                for obj in prep.children:
-                    if obj.dep_ == "pobj":
-                        found = self._role(obj, subject, "as", verb)
-                        if found is not None:
-                            yield found
 
     # -- appositions ---------------------------------------------------------------------------
 
@@ -419,15 +289,16 @@ class _Finder:
             and role_word(appos)
             and _marked_apposition(head, appos)
         ):
-            for role in _coordinated_roles(appos):
-                found = self._role(role, head, "apposition", None)
+            for noun in _coordinated_roles(appos):
+                found = self._role(noun, head, "apposition", None)
                 if found is not None:
                     yield found
             return
         if appos.i not in names or appos.i < head.i:
             return
-        if role_word(head):
-            found = self._role(head, appos, "apposition_before", None)
+        role = head if role_word(head) else _glued_role(head)
+        if role is not None:
+            found = self._role(role, appos, "apposition_before", None)
             if found is not None:
                 yield found
             return
@@ -441,11 +312,12 @@ class _Finder:
         """The role noun an apposed name belongs to when the parser hung it on "of X".
 
         In "the president of Kyrgyzstan, Almazbek Atambayev" the name is parsed as apposed to
-        Kyrgyzstan; climb to "president" unless that object is itself a person.
+        Kyrgyzstan; climb to "president" only from a named place or organisation: in "a supporter
+        of the terrorist organization, Hamas" the name really is apposed to its object.
         """
         for _ in range(MAX_CLIMB):
-            entity = self.mentions.entity(token)
-            if entity is not None and self.mentions.label(entity[0]) == "PERSON":
+            named = self.mentions.name_tokens.get(token.i)
+            if named is None or self.mentions.label(named) == "PERSON":
                 return None
             if token.dep_ != "pobj" or token.head.dep_ != "prep":
                 return None
@@ -464,7 +336,7 @@ class _Finder:
         while name_start < end - 1 and _inner_title(doc[name_start]):
             name_start += 1
         first = start
-        sentence_start = doc[start].sent.start
+        sentence_start = self.sentences.start(start)
         while (
             first > sentence_start
             and name_start - first < MAX_TITLE_TOKENS
@@ -472,6 +344,9 @@ class _Finder:
         ):
             first -= 1
         first = _attached_from(doc, first, name_start, end)
+        # A run cannot open with "of" or "'s" once what they hung on was cut off.
+        while first < name_start and (doc[first].pos_ in _DANGLING or doc[first].tag_ == "POS"):
+            first += 1
         spans = self._title_spans(first, name_start)
         for k, (lo, head, hi) in enumerate(spans):
             # Qualifiers and possessors before the first title belong to the first title only.
@@ -556,17 +431,22 @@ class _Finder:
             return None
         key, word = entry
         entity, via_pronoun = holder
-        if self.mentions.label(entity) not in word.holders:
+        if not self._can_hold(entity, head, word):
             return None
-        if self.mentions.name_tokens.get(head.i, entity) != entity:
-            return None  # part of another name: "Justice Department", "Office of the President"
         doc = self.doc
-        prep = _of_preposition(head) if rule != "title" else None
-        of = self._of(head, lo, prep, exclude=entity)
-        if of is None and not word.bare and not (rule == "title" and word.label == TITLE):
+        start = _role_start(doc, lo, head.i, self.mentions.name_tokens)
+        if any(t.tag_ == "WP$" for t in doc[lo:start]):
+            return None  # "X, whose son ...": the son is somebody else
+        prep = _of_preposition(head, key) if rule != "title" else None
+        if prep is not None and prep.lower_ == "at" and not self._names_object(prep):
+            # "at" introduces places as often as employers ("the spokesman at the center of the
+            # scandal"); only a name makes it the role's "of" ("imam at Al-Sarakhsi Mosque").
+            prep = None
+        named = self._name_and_of(key, word, (lo, start, hi), prep, rule, entity)
+        if named is None:
             return None
+        role, of = named
         last = max(hi, _phrase_end(prep)) if prep is not None else hi
-        role = _role_text(doc, lo, head.i, hi, self.mentions.name_tokens) or key
         when = _when_in(doc, lo, head.i) or (_verb_when(context) if context is not None else None)
         confidence = CONFIDENCE[rule]
         if via_pronoun:
@@ -574,24 +454,68 @@ class _Finder:
         first, last = _trim(doc, lo, last)
         return Found(entity, first, last, word.label, role, of, when, rule, confidence)
 
-    def _of(self, head: Token, lo: int, prep: Token | None, exclude: str) -> str | None:
-        """Whose or what's role it is: "of X", a possessor, or a named modifier."""
+    def _name_and_of(
+        self,
+        key: str,
+        word: RoleWord,
+        bounds: tuple[int, int, int],
+        prep: Token | None,
+        rule: str,
+        holder: str,
+    ) -> tuple[str, str | None] | None:
+        """The normalised role and what it is of; None when a vague role is of nothing."""
+        lo, start, hi = bounds
+        role = _role_text(self.doc, start, hi, self.mentions.name_tokens) or key
+        fixed = _fixed_office(prep) if key in FIXED_HEADS else None
+        if fixed is not None:
+            # "the US secretary of state": the office is "secretary of state", the US its "of".
+            role, prep = f"{role} of {fixed}", None
+        nationality = rule == "title" and word.bare
+        of = self._of(lo, start, prep, exclude=holder, nationality=nationality)
+        if of is None and not (word.bare or fixed) and not _title_stands_alone(rule, word, role):
+            return None
+        return role, of
+
+    def _can_hold(self, entity: str, head: Token, word: RoleWord) -> bool:
+        if self.mentions.label(entity) not in word.holders:
+            return False
+        # A role noun inside another name is part of that name: "Justice Department".
+        return self.mentions.name_tokens.get(head.i, entity) == entity
+
+    def _of(
+        self, lo: int, start: int, prep: Token | None, exclude: str, *, nationality: bool
+    ) -> str | None:
+        """Whose or what's role it is: "of X", else a possessor or a named modifier before the
+        role words ``[start, ...)`` of the phrase ``[lo, ...)``. A nationality ("Russian") only
+        counts when ``nationality`` allows it: "Russian President X" is Russia's president, but
+        "a Chilean bishop" is not Chile's and "a British member" is no member of Britain."""
         if prep is not None:
             obj = next(c for c in prep.children if c.dep_ == "pobj")
-            return self._reference(obj, exclude) or _plain_text(obj)
-        for token in self.doc[lo : head.i]:
-            if token.dep_ == "poss" or token.tag_ in {"PRP$", "WP$"}:
-                # "X, whose son ...": the son is somebody else, so the role is not X's.
-                if token.tag_ == "WP$":
-                    return None
+            return self._reference(obj, exclude) or self._apposed(obj, exclude) or _plain_text(obj)
+        for token in self.doc[lo:start]:
+            if token.dep_ == "poss" or token.tag_ == "PRP$":
                 ref = self._reference(token, exclude)
                 if ref is not None:
                     return ref
                 if token.pos_ not in {"PRON", "DET"}:
                     return _plain_text(token, drop_possessive=True)
-        for token in reversed(self.doc[lo : head.i]):
+        for token in reversed(self.doc[lo:start]):
             if token.i in self.mentions.name_tokens and token.lower_ not in PARTY_WORDS:
                 ref = self._reference(token, exclude)
+                if ref is None:
+                    continue
+                if self.mentions.label(ref) != "NORP" or (nationality and token.text[:1].isupper()):
+                    return ref
+        return None
+
+    def _names_object(self, prep: Token) -> bool:
+        return any(c.dep_ == "pobj" and c.i in self.mentions.name_tokens for c in prep.children)
+
+    def _apposed(self, token: Token, exclude: str) -> str | None:
+        # "the wife of the Greek hero Perseus": the hero has a name.
+        for child in token.children:
+            if child.dep_ in {"appos", "compound"} and child.i > token.i:
+                ref = self._reference(child, exclude)
                 if ref is not None:
                     return ref
         return None
@@ -605,6 +529,14 @@ class _Finder:
             if e != exclude and self.mentions.label(e) in _OF_TYPES
         ]
         return ids[0] if ids else None
+
+
+def _title_stands_alone(rule: str, word: RoleWord, role: str) -> bool:
+    """Before a name, an honorific needs no "of", nor does a vague office that a modifier
+    narrows ("Supreme Leader", "Press Secretary"); "Leader X" or "son X" alone says too little."""
+    if rule != "title":
+        return False
+    return word.label == TITLE or (word.label == OFFICE and " " in role)
 
 
 # -- parse helpers (module-level: they need no document state) -------------------------------
@@ -631,7 +563,7 @@ def _subject(verb: Token) -> tuple[Token | None, str]:
 
 
 def _hedged(verb: Token) -> bool:
-    """Negated, modal, infinitival, conditional or interrogative: no claim that a role is held."""
+    """Negated, modal, infinitival or conditional: no claim that a role is held."""
     for child in verb.children:
         if child.dep_ == "neg":
             return True
@@ -639,10 +571,7 @@ def _hedged(verb: Token) -> bool:
             return True
         if child.dep_ == "mark" and child.lower_ in _CONDITIONS:
             return True
-    if verb.tag_ == "TO" or any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
-        return True
-    sentence = verb.sent
-    return sentence[-1].text == "?" or (len(sentence) > 1 and sentence[-2].text == "?")
+    return False
 
 
 def _negated(token: Token) -> bool:
@@ -659,6 +588,15 @@ def _coordinated_roles(token: Token) -> list[Token]:
         if child.dep_ == "conj" and role_word(child):
             roles.append(child)
     return roles
+
+
+def _glued_role(token: Token) -> Token | None:
+    """The role noun of "vice-president" when the parser made "vice" the head of the phrase."""
+    doc = token.doc
+    if token.lower_ in _HYPHEN_PREFIXES and _hyphen_follows(token) and token.i + 2 < len(doc):
+        role = doc[token.i + 2]
+        return role if role_word(role) else None
+    return None
 
 
 def _marked_apposition(name: Token, appos: Token) -> bool:
@@ -745,21 +683,29 @@ def _prefixed_in_law(head: Token) -> bool:
 
 
 def _suffix_length(head: Token) -> int:
-    """Tokens of "-elect" / "-designate" glued to the role noun."""
+    """Tokens of "-elect", "-designate" or "-in-law" glued to the role noun."""
     doc = head.doc
     i = head.i
     if i + 2 < len(doc) and _hyphen_follows(head) and doc[i + 2].lower_ in _HYPHEN_SUFFIXES:
         return 2
+    glued = [t.lower_ for t in doc[i + 1 : i + 5]]
+    if glued == ["-", "in", "-", "law"] and _hyphen_follows(head):
+        return 4
     return 0
 
 
-def _of_preposition(head: Token) -> Token | None:
-    """The "of X" / "for X" / "to X" of a role noun, if it names something other than a time."""
+def _of_preposition(head: Token, key: str) -> Token | None:
+    """The "of X" / "for X" / "to X" / "at X" of a role noun, unless X is a time.
+
+    "a speaker at the conference" holds no office of the conference, "the speaker of the House"
+    does; so some nouns do not take "at"."""
+    allowed = _OF_PREPOSITIONS - {"at"} if key in _NOT_AT else _OF_PREPOSITIONS
     for child in head.rights:
-        if child.dep_ in {"cc", "conj"}:
-            # "member and mother of two sons": what follows the coordination is the conjunct's.
+        if child.dep_ in {"cc", "conj", "appos"}:
+            # "member and mother of two sons": what follows the coordination is the conjunct's;
+            # "its prefect Cardinal X, for ...": what follows the name is about the name.
             return None
-        if child.dep_ != "prep" or child.lower_ not in _OF_PREPOSITIONS:
+        if child.dep_ != "prep" or child.lower_ not in allowed:
             continue
         obj = next((c for c in child.children if c.dep_ == "pobj"), None)
         if obj is None or obj.pos_ not in {"NOUN", "PROPN", "PRON", "NUM"}:
@@ -770,6 +716,16 @@ def _of_preposition(head: Token) -> Token | None:
     return None
 
 
+def _fixed_office(prep: Token | None) -> str | None:
+    """The object of an "of" that is part of the office's name: "chief of staff"."""
+    if prep is None or prep.lower_ != "of":
+        return None
+    obj = next(c for c in prep.children if c.dep_ == "pobj")
+    words = [t.lower_ for t in obj.subtree if t.dep_ != "det"]
+    text = " ".join(words)
+    return text if text in FIXED_OF else None
+
+
 def _phrase_end(token: Token) -> int:
     """Last token of a phrase, leaving out clauses and appositions hung on it."""
     last = token.i
@@ -777,8 +733,24 @@ def _phrase_end(token: Token) -> int:
     while stack:
         current = stack.pop()
         last = max(last, current.i)
-        stack.extend(c for c in current.children if c.dep_ not in _PHRASE_BREAKS)
+        stack.extend(c for c in current.children if _same_phrase(c))
     return last
+
+
+def _same_phrase(child: Token) -> bool:
+    if child.dep_ == "appos":
+        # "the Greek hero Perseus" is one phrase; ", Perseus," is an aside.
+        doc = child.doc
+        return not any(doc[i].is_punct for i in range(child.head.i + 1, child.i))
+    if child.dep_ in _PHRASE_BREAKS:
+        return False
+    if child.dep_ != "conj" or child.pos_ == "PROPN":
+        # "of Security, Police, and Fire Professionals of America" is one name.
+        return True
+    # "and the sole supplier of ...", "and author of ...": a second description.
+    return role_word(child) is None and not any(
+        c.dep_ in {"det", "poss", "prep"} for c in child.children
+    )
 
 
 def _plain_text(token: Token, *, drop_possessive: bool = False) -> str | None:
@@ -813,12 +785,12 @@ def _role_start(doc: Doc, lo: int, head: int, names: dict[int, str]) -> int:
     return start
 
 
-def _role_text(doc: Doc, lo: int, head: int, hi: int, names: dict[int, str]) -> str:
+def _role_text(doc: Doc, start: int, hi: int, names: dict[int, str]) -> str:
     """The normalised role, lowercase except names inside it ("secretary of Homeland Security")."""
     words: list[str] = []
-    for token in doc[_role_start(doc, lo, head, names) : hi + 1]:
+    for token in doc[start : hi + 1]:
         text = token.text
-        lower = _expand(token.lower_)
+        lower = expand(token.lower_)
         if lower in LEXICON or lower in MODIFIERS or token.i not in names or token.is_lower:
             text = lower
         words.append(text + (token.whitespace_ and " "))
@@ -827,15 +799,30 @@ def _role_text(doc: Doc, lo: int, head: int, hi: int, names: dict[int, str]) -> 
 
 
 def _role_modifier(token: Token, right: Token, names: dict[int, str]) -> bool:
-    if token.i in names or token.tag_ in {"POS", "PRP$", "DT"} or _qualifier(token):
+    word = expand(token.lower_)
+    if token.i in names and not (word in MODIFIERS and _lone_name(token, names)):
         return False
-    word = _expand(token.lower_)
+    if token.tag_ in {"POS", "PRP$", "DT"} or _qualifier(token):
+        return False
     if word in MODIFIERS or _is_hyphen(token) or word == "in":
         return True
     if role_word(token):
         # Two titles in a row ("Supreme Leader Ayatollah") are two roles, not one.
         return role_word(right) is None
-    return token.pos_ == "NOUN" and token.is_lower and token.dep_ in {"compound", "nmod"}
+    # A plain noun narrows the role only when the parse hangs it on the role ("school board
+    # member"), not on the name after it ("the crafty Cardinal X", mis-tagged as a noun).
+    return (
+        token.pos_ == "NOUN"
+        and token.is_lower
+        and token.dep_ in {"compound", "nmod"}
+        and token.head.i == right.i
+    )
+
+
+def _lone_name(token: Token, names: dict[int, str]) -> bool:
+    # NER sometimes takes "Supreme" of "Supreme Leader" for a one-word organisation.
+    entity = names[token.i]
+    return names.get(token.i - 1) != entity and names.get(token.i + 1) != entity
 
 
 def _when_in(doc: Doc, lo: int, head: int) -> str | None:
@@ -847,6 +834,8 @@ def _when_in(doc: Doc, lo: int, head: int) -> str | None:
     for child in doc[head].children:
         if child.dep_ in {"advmod", "amod"} and child.lower_ in VERB_QUALIFIERS:
             return VERB_QUALIFIERS[child.lower_]
+        if child.dep_ == "prep" and child.lower_ in _TIME_PREPOSITIONS and _that_time(child):
+            return "at that time"  # "he was president at the time"
     return None
 
 
@@ -879,11 +868,12 @@ def _that_time(prep: Token) -> bool:
 
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """Drop punctuation at both ends and words that lead nowhere at the end ("faculty of")."""
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > lo and (
         ((doc[hi].is_punct or doc[hi].is_space) and doc[hi].text not in _DASHES)
-        or doc[hi].dep_ == "cc"
+        or doc[hi].pos_ in _DANGLING
     ):
         hi -= 1
     return lo, hi
