@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from helpers import PTC, analyze_with, assert_valid_spans
-from scrutiny.analyzers._lexicon import NAME_LABELS
-from scrutiny.analyzers._names import (
+from scrutiny.analyzers._nlp import parse
+from scrutiny.analyzers.entities import EntityAnalyzer
+from scrutiny.analyzers.entities.lexicon import NAME_LABELS
+from scrutiny.analyzers.entities.names import (
     initials,
     is_acronym,
     parse_person,
@@ -16,9 +18,7 @@ from scrutiny.analyzers._names import (
     surface_key,
     type_key,
 )
-from scrutiny.analyzers._nlp import parse
-from scrutiny.analyzers._pronouns import quote_regions
-from scrutiny.analyzers.entities import EntityAnalyzer
+from scrutiny.analyzers.entities.pronouns import quote_regions
 from scrutiny.model import Analysis, Annotation, Document
 from scrutiny.pipeline import AnalysisState
 

@@ -9,10 +9,9 @@ from datetime import date
 import pytest
 
 from helpers import PTC, SEED, analyze_with
-from scrutiny.analyzers import _timex_rules as rules
 from scrutiny.analyzers.language import LanguageAnalyzer
 from scrutiny.analyzers.parse import ParseAnalyzer
-from scrutiny.analyzers.timex import TimexAnalyzer
+from scrutiny.analyzers.timex import TimexAnalyzer, rules
 from scrutiny.model import Analysis, Document
 from scrutiny.pipeline import Pipeline
 

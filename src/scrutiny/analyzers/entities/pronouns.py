@@ -12,9 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import PERSON_NOUNS
-from scrutiny.analyzers._names import Gender
-from scrutiny.analyzers._spans import span_root
+from scrutiny.analyzers.entities.lexicon import PERSON_NOUNS
+from scrutiny.analyzers.entities.names import Gender
+from scrutiny.analyzers.entities.spans import span_root
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

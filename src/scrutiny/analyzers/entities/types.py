@@ -11,9 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import LOCATIVE_PREPOSITIONS, OFFICE_TITLES, PERSON_NOUNS, TITLES
-from scrutiny.analyzers._names import is_acronym, parse_person, surface_key
-from scrutiny.analyzers._spans import Mention, head_cue, lower, span_root, text_of
+from scrutiny.analyzers.entities.lexicon import (
+    LOCATIVE_PREPOSITIONS,
+    OFFICE_TITLES,
+    PERSON_NOUNS,
+    TITLES,
+)
+from scrutiny.analyzers.entities.names import is_acronym, parse_person, surface_key
+from scrutiny.analyzers.entities.spans import Mention, head_cue, lower, span_root, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

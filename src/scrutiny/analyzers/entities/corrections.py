@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import (
+from scrutiny.analyzers.entities.lexicon import (
     EXCLAMATIONS,
     HEAD_NOUNS,
     NAME_LABELS,
@@ -19,8 +19,8 @@ from scrutiny.analyzers._lexicon import (
     RELIGIOUS_GROUPS,
     RELIGIOUS_TERMS,
 )
-from scrutiny.analyzers._names import fold, letters_only
-from scrutiny.analyzers._spans import (
+from scrutiny.analyzers.entities.names import fold, letters_only
+from scrutiny.analyzers.entities.spans import (
     NER_AS_IS,
     Mention,
     head_cue,

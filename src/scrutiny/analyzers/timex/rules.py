@@ -4,8 +4,8 @@ This module owns the vocabulary (months, weekdays, seasons, number words, units)
 expressions that find candidate expressions in raw text, the TimeML/ISO 8601 arithmetic that turns
 each into a value, and the choice among overlapping candidates. It knows nothing of spaCy: what it
 needs from a parse (is this word an adverb, what tense governs it, does a year count things) it
-asks a :class:`Hints` object, so the grammar can be tested alone and ``timex.py`` supplies hints
-backed by the parse. docs/timex.md states the conventions implemented here.
+asks a :class:`Hints` object, so the grammar can be tested alone and the plugin in ``timex``
+supplies hints backed by the parse. docs/timex.md states the conventions implemented here.
 
 Every pattern keeps leading prepositions out of the span (TimeML treats them as signals): the
 named group ``t`` is the expression; text matched outside it is context only.

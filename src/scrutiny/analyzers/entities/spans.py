@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import (
+from scrutiny.analyzers.entities.lexicon import (
     HEAD_NOUNS,
     ORG_LEAD_WORDS,
     PERSON_TITLES,
     PLACE_NOUNS,
     POSTNOMINAL_TITLES,
 )
-from scrutiny.analyzers._names import clean_surface, fold
+from scrutiny.analyzers.entities.names import clean_surface, fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

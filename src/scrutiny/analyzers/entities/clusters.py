@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import TITLES
-from scrutiny.analyzers._names import (
+from scrutiny.analyzers.entities.lexicon import TITLES
+from scrutiny.analyzers.entities.names import (
     Gender,
     Match,
     PersonName,
@@ -28,8 +28,8 @@ from scrutiny.analyzers._names import (
     surface_key,
     type_key,
 )
-from scrutiny.analyzers._spans import Mention, lower, text_of
-from scrutiny.analyzers._types import retype_surnames, vote_types
+from scrutiny.analyzers.entities.spans import Mention, lower, text_of
+from scrutiny.analyzers.entities.types import retype_surnames, vote_types
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-from scrutiny.analyzers._lexicon import (
+from scrutiny.analyzers.entities.lexicon import (
     FEMININE_NAMES,
     FEMININE_TITLES,
     MASCULINE_NAMES,

@@ -1,8 +1,9 @@
 """The ``entities`` analyzer: named entities, their name mentions and linked pronouns.
 
 It owns the ``entity`` and ``mention`` layers (docs/layers.md, docs/entities.md). The work is
-split by step: ``_mentions`` finds names, ``_types`` and ``_clusters`` settle their types and
-merge them into entities, ``_pronouns`` links pronouns; this module turns the result into
+split by step into the modules of this package: ``mentions`` finds names, ``types`` and
+``clusters`` settle their types and merge them into entities, ``pronouns`` links pronouns; this
+module turns the result into
 annotations with evidence-based confidence.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from scrutiny.analyzers._clusters import Cluster, aliases, build_entities, canonical
-from scrutiny.analyzers._mentions import find_mentions
-from scrutiny.analyzers._pronouns import PLURAL, NameSpan, PronounLink, link_pronouns
-from scrutiny.analyzers._spans import text_of
+from scrutiny.analyzers.entities.clusters import Cluster, aliases, build_entities, canonical
+from scrutiny.analyzers.entities.mentions import find_mentions
+from scrutiny.analyzers.entities.pronouns import PLURAL, NameSpan, PronounLink, link_pronouns
+from scrutiny.analyzers.entities.spans import text_of
 from scrutiny.pipeline import AnalysisState
 
 if TYPE_CHECKING:

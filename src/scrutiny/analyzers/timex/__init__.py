@@ -1,6 +1,6 @@
 """Time expressions normalised to ISO 8601 / TimeML values: the ``timex`` layer.
 
-The grammar and calendar live in ``_timex_rules``; this module is the plugin around them. It reads
+The grammar and calendar live in ``timex.rules``; this module is the plugin around them. It reads
 the document date (the anchor for "yesterday", "last year", "on Monday") from
 ``Document.published`` and answers the grammar's questions about words from the spaCy parse the
 ``parse`` analyzer left in ``state.scratch["spacy"]``. docs/timex.md has the conventions.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from typing import Any, ClassVar
 
-from scrutiny.analyzers._timex_rules import Hints, find_timexes, parse_anchor
+from scrutiny.analyzers.timex.rules import Hints, find_timexes, parse_anchor
 from scrutiny.pipeline import AnalysisState
 
 _PLURAL_NOUN_TAGS = frozenset({"NNS", "NNPS"})

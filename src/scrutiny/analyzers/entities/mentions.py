@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._corrections import model_mentions
-from scrutiny.analyzers._lexicon import LABELLING_WORDS
-from scrutiny.analyzers._missed import surname_echoes, untagged_names
-from scrutiny.analyzers._names import fold
-from scrutiny.analyzers._spans import Mention, taken_tokens, title_case_tokens
+from scrutiny.analyzers.entities.corrections import model_mentions
+from scrutiny.analyzers.entities.lexicon import LABELLING_WORDS
+from scrutiny.analyzers.entities.missed import surname_echoes, untagged_names
+from scrutiny.analyzers.entities.names import fold
+from scrutiny.analyzers.entities.spans import Mention, taken_tokens, title_case_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

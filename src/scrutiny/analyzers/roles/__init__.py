@@ -11,7 +11,7 @@ finds who holds which office or stands in which relation, from three kinds of co
 * titles before a name: "the present President Atambayev", "acting FBI director Andrew McCabe".
 
 What counts as a role is decided by the head noun of the phrase against the documented lexicon
-in ``_role_lexicon`` (WordNet is not available); precision comes before recall, so vague nouns
+in ``roles.lexicon`` (WordNet is not available); precision comes before recall, so vague nouns
 ("head", "member", every kinship word) need an *of*-complement, and negated, modal, conditional
 or interrogative copulas are skipped. Each role is reported once per holder, with the number of
 times the text states it.
@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from scrutiny.analyzers._role_lexicon import (
+from scrutiny.analyzers.roles.lexicon import (
     DOTLESS,
     FIXED_HEADS,
     FIXED_OF,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrutiny.analyzers._lexicon import (
+from scrutiny.analyzers.entities.lexicon import (
     EXCLAMATIONS,
     HEAD_NOUNS,
     NAME_PARTICLES,
@@ -18,8 +18,8 @@ from scrutiny.analyzers._lexicon import (
     PERSON_TITLES,
     SURNAME_ENDING,
 )
-from scrutiny.analyzers._names import letters_only, parse_person
-from scrutiny.analyzers._spans import (
+from scrutiny.analyzers.entities.names import letters_only, parse_person
+from scrutiny.analyzers.entities.spans import (
     Mention,
     head_cue,
     is_name_word,
