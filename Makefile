@@ -5,6 +5,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SHARED ?= ../shared
 DB ?= scrutiny-data
+# A corpus to search in the demo: the first 20 articles of the propaganda techniques corpus.
+PTC_SAMPLE := $(wordlist 1,20,$(sort $(wildcard $(SHARED)/data/ptc/train-articles/article*.txt)))
 STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint format bench clean
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(VENV)/bin/scrutiny analyze $(SHARED)/examples/000_16034c0f2a97500a.txt
-	$(VENV)/bin/scrutiny --db $(DB) add $(SHARED)/examples
+	$(VENV)/bin/scrutiny --db $(DB) add $(SHARED)/examples $(PTC_SAMPLE)
 	$(VENV)/bin/scrutiny --db $(DB) list
 	$(VENV)/bin/scrutiny --db $(DB) search "Narymbaev extortion"
 

@@ -175,6 +175,7 @@ def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> 
 
     failures: list[str] = []
     added = present = total = 0
+    err = _console(stderr=True)
     with (
         _store(ctx) as store,
         Progress(
@@ -183,8 +184,10 @@ def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> 
             BarColumn(bar_width=None),
             TextColumn("{task.completed} documents"),
             TimeElapsedColumn(),
-            console=_console(stderr=True),
+            console=err,
             transient=True,
+            # A progress bar is for a person watching; logs and pipes get the summary only.
+            disable=not err.is_terminal,
         ) as progress,
     ):
         task = progress.add_task("analysing", total=None)

@@ -31,6 +31,20 @@ def normalise_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+FIELD_MAX_CHARS = 1_000
+
+
+def clean_field(value: object) -> str | None:
+    """A metadata value (title, author, ...) as one trimmed line without control characters.
+
+    Metadata comes from the same hostile source as the text and ends up in terminals and pages.
+    """
+    if value is None:
+        return None
+    flat = " ".join(_CONTROL.sub(" ", str(value)).split())
+    return flat[:FIELD_MAX_CHARS] or None
+
+
 def document_id(text: str) -> str:
     """``sha256:`` of the normalised text in NFC without surrounding whitespace.
 
@@ -91,10 +105,10 @@ class Document:
         return cls(
             id=document_id(clean),
             text=clean,
-            title=title,
-            author=author,
-            published=published,
-            source=source,
+            title=clean_field(title),
+            author=clean_field(author),
+            published=clean_field(published),
+            source=clean_field(source),
             media_type=media_type,
             meta=dict(meta or {}),
         )

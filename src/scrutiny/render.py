@@ -153,7 +153,9 @@ def snippet_text(snippet: str) -> Text:
     """A search snippet with its match markers turned into highlighting."""
     out = Text()
     bold = False
-    for piece in snippet.replace(SNIPPET_END, SNIPPET_START).split(SNIPPET_START):
+    # A snippet is one line of context; the document's line breaks would tear it apart.
+    flat = " ".join(snippet.split("\n"))
+    for piece in flat.replace(SNIPPET_END, SNIPPET_START).split(SNIPPET_START):
         out.append(piece, style="bold reverse" if bold else "")
         bold = not bold
     return out

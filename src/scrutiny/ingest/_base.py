@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrutiny.errors import DocumentTooLarge, EmptyDocument, IngestError
-from scrutiny.model import Document
+from scrutiny.model import Document, clean_field
 
 
 @dataclass(frozen=True)
@@ -96,20 +96,9 @@ def finish(
     return doc
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def words(text: str) -> frozenset[str]:
     """A set of names written as one space-separated string, for readable constant tables."""
     return frozenset(text.split())
-
-
-def clean_field(value: object) -> str | None:
-    """A metadata value as one trimmed line, or ``None`` when it holds nothing."""
-    if value is None:
-        return None
-    text = _SPACES.sub(" ", str(value)).strip()
-    return text[:1000] or None
 
 
 @contextmanager

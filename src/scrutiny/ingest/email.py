@@ -15,10 +15,10 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 from scrutiny.errors import EmptyDocument, IngestError
-from scrutiny.ingest._base import Limits, clean_field, finish, parser_guard
+from scrutiny.ingest._base import Limits, finish, parser_guard
 from scrutiny.ingest.html import html_to_text
 from scrutiny.ingest.text import decode
-from scrutiny.model import Document
+from scrutiny.model import Document, clean_field
 
 MEDIA_TYPE = "message/rfc822"
 

@@ -19,7 +19,6 @@ from typing import Any
 from scrutiny.errors import EmptyDocument
 from scrutiny.ingest._base import (
     Limits,
-    clean_field,
     finish,
     iso_date,
     parser_guard,
@@ -27,7 +26,7 @@ from scrutiny.ingest._base import (
     words,
 )
 from scrutiny.ingest.text import bom_encoding, decode
-from scrutiny.model import Document, normalise_text
+from scrutiny.model import Document, clean_field, normalise_text
 
 MEDIA_TYPE = "text/html"
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from scrutiny.errors import DocumentTooLarge, IngestError
-from scrutiny.ingest._base import Limits, clean_field, finish, human_size, iso_date
+from scrutiny.ingest._base import Limits, finish, human_size, iso_date
 from scrutiny.ingest.text import UTF8_REPAIR, bom_encoding, decode
-from scrutiny.model import Document
+from scrutiny.model import Document, clean_field
 
 MEDIA_TYPE = "application/x-ndjson"
 _FIELDS = frozenset({"text", "title", "author", "published", "url"})
