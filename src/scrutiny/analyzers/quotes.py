@@ -24,7 +24,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from scrutiny.model import Annotation
 from scrutiny.pipeline import AnalysisState
 
 # A pair further apart than this is an unbalanced mark meeting an unrelated one, not a quotation.
@@ -306,29 +305,6 @@ def find_quotations(text: str) -> list[Quotation]:
 # --- attribution -------------------------------------------------------------------------------
 
 
-class _MentionIndex:
-    """``entities_at`` over a sorted copy of the mention layer, so each lookup is logarithmic."""
-
-    def __init__(self, annotations: Iterable[Annotation]) -> None:
-        self._mentions = sorted(
-            (a for a in annotations if a.layer == "mention"), key=lambda a: a.span.start
-        )
-        self._starts = [m.span.start for m in self._mentions]
-        self._longest = max((len(m.span) for m in self._mentions), default=0)
-
-    def entities_at(self, start: int, end: int) -> list[str]:
-        found: list[str] = []
-        lo = bisect_left(self._starts, start - self._longest)
-        hi = bisect_left(self._starts, end)
-        for m in self._mentions[lo:hi]:
-            if m.span.end <= start:
-                continue
-            for ent in m.attrs.get("entities") or [m.attrs.get("entity")]:
-                if ent and str(ent) not in found:
-                    found.append(str(ent))
-        return found
-
-
 def _is_cue(tok: Any) -> bool:
     if tok.lower_ == "according":
         return bool(tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to")
@@ -343,7 +319,7 @@ class _Attributor:
     """Finds the speaker of each quotation in one parsed document."""
 
     def __init__(
-        self, doc: Any, text: str, quotes: Sequence[Quotation], mentions: _MentionIndex
+        self, doc: Any, text: str, quotes: Sequence[Quotation], mentions: AnalysisState
     ) -> None:
         self.doc = doc
         self.text = text
@@ -583,7 +559,7 @@ class QuoteAnalyzer:
         quotes = find_quotations(state.text)
         if doc is None or not quotes:
             return
-        att = _Attributor(doc, state.text, quotes, _MentionIndex(state.annotations))
+        att = _Attributor(doc, state.text, quotes, state)
         found = [self._attribute(att, state.text, q) for q in quotes]
         found = _share_within_groups(quotes, found)
         keep = _keep(state.text, quotes, found)
