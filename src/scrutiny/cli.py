@@ -314,6 +314,17 @@ def export(ctx: click.Context, fmt: str, out: Path) -> None:
     click.echo(f"exported {n} documents to {out}")
 
 
+def _register_subcommands() -> None:
+    # The evaluation commands live with the evaluation code; their heavy imports stay lazy.
+    from scrutiny.eval.cli import eval_, ptc
+
+    main.add_command(ptc)
+    main.add_command(eval_)
+
+
+_register_subcommands()
+
+
 def run() -> None:
     """Entry point that turns our errors into one line and an exit code."""
     from scrutiny.errors import NotFound, ScrutinyError, StoreError
