@@ -9,7 +9,7 @@ DB ?= scrutiny-data
 PTC_SAMPLE := $(wordlist 1,20,$(sort $(wildcard $(SHARED)/data/ptc/train-articles/article*.txt)))
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install system-deps demo test lint format bench train clean
 
 install: $(STAMP)
 
@@ -19,6 +19,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# Debian packages the tests need; sudo only when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-deps:
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 demo: install
 	$(VENV)/bin/scrutiny analyze $(SHARED)/examples/000_16034c0f2a97500a.txt
