@@ -118,3 +118,24 @@ def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3
     assert "Traceback" not in out.stderr
+
+
+def test_similar_lists_copies_and_shared_passages(tmp_path: Path) -> None:
+    seed = SEED.read_text(encoding="utf-8")
+    copy = tmp_path / "copy.txt"
+    copy.write_text(seed.replace("Atambayev", "Atambaev").replace("Muslims", "believers"))
+    db = tmp_path / "db"
+    assert scrutiny("add", str(SEED), str(copy), db=db).returncode == 0
+    analysed = json.loads(scrutiny("analyze", str(SEED), "--format", "json").stdout)
+    seed_id = analysed["document"]["id"]
+
+    out = scrutiny("similar", seed_id, "--format", "json", db=db)
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    assert [s["relation"] for s in found["similar"]] == ["near-duplicate"]
+    assert found["shared_passages"]
+    assert all(p["other_id"] != seed_id for p in found["shared_passages"])
+
+    text = scrutiny("similar", seed_id[:20], db=db)
+    assert "near-duplicate" in text.stdout and "shared passages" in text.stdout
+    assert scrutiny("similar", "sha256:" + "0" * 64, db=db).returncode == 3

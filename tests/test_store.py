@@ -454,18 +454,18 @@ def test_version_zero_database_is_migrated_once(
 
 def test_later_migrations_apply_in_order_and_once(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
-    steps = [
-        *load_migrations(),
-        Migration(2, "0002_extra.sql", "CREATE TABLE extra (x); -- trailing; comment\n"),
-    ]
-    assert migrate(conn, steps, location="m.db") == 2
-    assert migrate(conn, steps, location="m.db") == 2  # "table extra already exists" if re-run
+    shipped = load_migrations()
+    n = len(shipped)
+    extra = Migration(n + 1, "9998_extra.sql", "CREATE TABLE extra (x); -- trailing; comment\n")
+    steps = [*shipped, extra]
+    assert migrate(conn, steps, location="m.db") == n + 1
+    assert migrate(conn, steps, location="m.db") == n + 1  # "table extra already exists" if re-run
     # What a second process finds after waiting for the first one's migration lock: no-op.
-    _apply(conn, steps[1], "m.db")
-    broken = [*steps, Migration(3, "0003_bad.sql", "CREATE TABLE fine (x);\nCREATE TABLE (;")]
-    with pytest.raises(StoreError, match=r"0003_bad\.sql"):
-        migrate(conn, broken, location="m.db")
-    assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+    _apply(conn, extra, "m.db")
+    bad = Migration(n + 2, "9999_bad.sql", "CREATE TABLE fine (x);\nCREATE TABLE (;")
+    with pytest.raises(StoreError, match=r"9999_bad\.sql"):
+        migrate(conn, [*steps, bad], location="m.db")
+    assert conn.execute("PRAGMA user_version").fetchone() == (n + 1,)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_schema")}
     assert "extra" in names and "fine" not in names
     conn.close()

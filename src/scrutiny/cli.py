@@ -273,6 +273,62 @@ def show(ctx: click.Context, doc_id: str, fmt: str, no_text: bool) -> None:
         report(analysis, _console(), show_text=not no_text)
 
 
+@main.command()
+@click.argument("doc_id")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def similar(ctx: click.Context, doc_id: str, limit: int, fmt: str) -> None:
+    """Copies, re-worded versions and reused paragraphs of a stored document."""
+    from dataclasses import asdict
+
+    with _store(ctx) as store:
+        found = store.similar(doc_id, limit=limit)
+        passages = store.shared_passages(doc_id)
+        text = store.get(doc_id).document.text
+    if fmt == "json":
+        out = {
+            "similar": [asdict(s) for s in found],
+            "shared_passages": [asdict(p) for p in passages],
+        }
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    _print_similar(found, passages, text)
+
+
+def _print_similar(found: list[Any], passages: list[Any], text: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    if not found and not passages:
+        console.print("no similar documents")
+        return
+    if found:
+        table = Table("id", "title", "relation", "shingles", "words", title="similar documents")
+        for s in found:
+            table.add_row(
+                s.id.removeprefix("sha256:")[:12],
+                Text(s.title or s.source or "(untitled)"),
+                s.relation,
+                f"{s.shingles:.2f}",
+                f"{s.words:.2f}",
+            )
+        console.print(table)
+    if passages:
+        table = Table("chars", "passage", "also in", "at", "similarity", title="shared passages")
+        for p in passages:
+            excerpt = text[p.start : p.end]
+            table.add_row(
+                f"{p.start}-{p.end}",
+                Text(excerpt[:80] + ("…" if len(excerpt) > 80 else "")),
+                p.other_id.removeprefix("sha256:")[:12],
+                f"{p.other_start}-{p.other_end}",
+                f"{p.similarity:.2f}",
+            )
+        console.print(table)
+
+
 @main.command(name="list")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
 @click.pass_context

@@ -65,6 +65,37 @@ class SearchHit:
     score: float
 
 
+@dataclass(frozen=True)
+class SimilarDocument:
+    """Another stored document whose text resembles this one's.
+
+    ``shingles`` and ``words`` are estimated Jaccard similarities of the two texts' five-word
+    windows and of their content words; ``relation`` reads them (see
+    :func:`scrutiny.corpus.fingerprint.relation`): ``duplicate``, ``near-duplicate`` or
+    ``re-worded``.
+    """
+
+    id: str
+    title: str | None
+    source: str | None
+    shingles: float
+    words: float
+    relation: str
+
+
+@dataclass(frozen=True)
+class SharedPassage:
+    """A paragraph of this document that reappears (maybe edited) in another stored one."""
+
+    start: int
+    end: int
+    other_id: str
+    other_title: str | None
+    other_start: int
+    other_end: int
+    similarity: float
+
+
 @runtime_checkable
 class Store(Protocol):
     """Documents and their analyses, kept across runs. Analyses are immutable once stored."""
@@ -98,6 +129,12 @@ class Store(Protocol):
 
     def iter_analyses(self) -> Iterator[Analysis]:
         """Every stored analysis, in the order they were added."""
+
+    def similar(self, doc_id: str, *, limit: int = 10) -> list[SimilarDocument]:
+        """Copies, near-copies and re-worded versions of a stored document, most similar first."""
+
+    def shared_passages(self, doc_id: str) -> list[SharedPassage]:
+        """Paragraphs of a stored document found again in other stored documents."""
 
     def close(self) -> None:
         """Release the connection; the store is unusable afterwards."""

@@ -23,6 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from scrutiny.corpus import fingerprint as fp
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis, Annotation, Document, Span, check_spans
 from scrutiny.store.base import (
@@ -30,6 +31,8 @@ from scrutiny.store.base import (
     SNIPPET_START,
     DocumentSummary,
     SearchHit,
+    SharedPassage,
+    SimilarDocument,
     Term,
     parse_doc_id,
     parse_query,
@@ -40,6 +43,10 @@ MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5_000  # how long a writer waits for another process's write to finish
 SNIPPET_TOKENS = 16
 MAX_SEARCH_LIMIT = 1_000
+# A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
+# candidates sharing the most bands are compared first, and only this many.
+MAX_CANDIDATES = 500
+_DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
 # bm25 column weights: a word in the title says more about the document than one in the text.
 TITLE_WEIGHT, TEXT_WEIGHT = 5.0, 1.0
 _TEXT_COLUMN = 1  # snippets come from the text only: it is normalised, the title need not be
@@ -120,6 +127,7 @@ class SQLiteStore:
         try:
             _configure(conn, in_memory=location == MEMORY)
             _require_fts5(conn)
+            before = _user_version(conn)
             migrate(conn, load_migrations(), location=location)
         except sqlite3.Error as exc:
             conn.close()
@@ -128,7 +136,10 @@ class SQLiteStore:
             conn.close()
             raise
         conn.row_factory = sqlite3.Row
-        return cls(conn, location)
+        store = cls(conn, location)
+        if before < _FINGERPRINTS_VERSION:
+            store._fingerprint_older_documents()
+        return store
 
     def close(self) -> None:
         # Lets SQLite refresh the statistics its planner uses; cheap when nothing changed. A
@@ -160,6 +171,8 @@ class SQLiteStore:
         with self._errors():
             if self.has(analysis.document.id):
                 return False  # the common re-add costs a read, not a write lock
+            # Hashing is CPU work: done before the write lock is taken, not while holding it.
+            prints = _Prints.of(analysis.document.text)
             with self._write():
                 seq = self._insert_document(analysis)
                 if seq is None:
@@ -167,6 +180,7 @@ class SQLiteStore:
                 self._insert_annotations(seq, analysis.annotations)
                 self._insert_entities(seq, analysis)
                 self._insert_provenance(seq, analysis.provenance)
+                self._insert_fingerprints(seq, prints)
         return True
 
     def delete(self, doc_id: str) -> bool:
@@ -242,6 +256,44 @@ class SQLiteStore:
                 for layer, info in provenance.items()
             ),
         )
+
+    def _insert_fingerprints(self, seq: int, prints: _Prints) -> None:
+        whole = prints.whole
+        self._conn.execute(
+            "INSERT INTO fingerprints (doc, shingles, words) VALUES (?, ?, ?)",
+            (seq, _blob(whole.shingles), _blob(whole.words)),
+        )
+        bands: list[tuple[int, int, int, int | None]] = [
+            (key, kind, seq, None)
+            for kind, signature in ((_DOC_SHINGLES, whole.shingles), (_DOC_WORDS, whole.words))
+            if signature is not None
+            for key in fp.band_keys(signature)
+        ]
+        for passage in prints.passages:
+            cur = self._conn.execute(
+                "INSERT INTO passages (doc, char_start, char_end, signature) VALUES (?, ?, ?, ?)",
+                (seq, passage.start, passage.end, fp.to_bytes(passage.signature)),
+            )
+            bands.extend((key, _PASSAGE, seq, cur.lastrowid) for key in passage.keys)
+        self._conn.executemany(
+            "INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands
+        )
+
+    def _fingerprint_older_documents(self) -> None:
+        """Fingerprint documents stored before schema version 2, one transaction each."""
+        with self._errors():
+            seqs = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM fingerprints)"
+                )
+            ]
+            for seq in seqs:
+                row = self._conn.execute("SELECT text FROM documents WHERE seq = ?", (seq,))
+                (text,) = row.fetchone()
+                prints = _Prints.of(text)
+                with self._write():
+                    self._insert_fingerprints(seq, prints)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -321,6 +373,84 @@ class SQLiteStore:
             SearchHit(r["id"], r["title"], r["source"], r["snippet"] or "", -float(r["rank"]))
             for r in rows
         ]
+
+    def similar(self, doc_id: str, *, limit: int = 10) -> list[SimilarDocument]:
+        if limit <= 0:
+            return []
+        with self._errors(), self._read():
+            seq = self._find(doc_id)["seq"]
+            own = self._signatures(seq)
+            if own is None:
+                return []
+            candidates = self._conn.execute(
+                "SELECT o.doc, count(*) AS shared FROM lsh_bands AS m"
+                " JOIN lsh_bands AS o ON o.kind = m.kind AND o.key = m.key AND o.doc != m.doc"
+                " WHERE m.doc = ? AND m.kind IN (?, ?)"
+                " GROUP BY o.doc ORDER BY shared DESC, o.doc LIMIT ?",
+                (seq, _DOC_SHINGLES, _DOC_WORDS, MAX_CANDIDATES),
+            ).fetchall()
+            found = []
+            for cand in candidates:
+                found.extend(self._compare(own, cand["doc"]))
+        found.sort(key=lambda s: (-max(s.shingles, s.words), s.id))
+        return found[:limit]
+
+    def _signatures(self, seq: int) -> tuple[fp.Signature | None, fp.Signature | None] | None:
+        row = self._conn.execute(
+            "SELECT shingles, words FROM fingerprints WHERE doc = ?", (seq,)
+        ).fetchone()
+        if row is None:
+            return None
+        return _signature(row["shingles"]), _signature(row["words"])
+
+    def _compare(
+        self, own: tuple[fp.Signature | None, fp.Signature | None], seq: int
+    ) -> list[SimilarDocument]:
+        other = self._signatures(seq)
+        if other is None:
+            return []
+        shingles = _similarity(own[0], other[0])
+        words = _similarity(own[1], other[1])
+        relation = fp.relation(shingles, words)
+        if relation is None:
+            return []
+        row = self._conn.execute(
+            "SELECT id, title, source FROM documents WHERE seq = ?", (seq,)
+        ).fetchone()
+        return [SimilarDocument(row["id"], row["title"], row["source"], shingles, words, relation)]
+
+    def shared_passages(self, doc_id: str) -> list[SharedPassage]:
+        with self._errors(), self._read():
+            seq = self._find(doc_id)["seq"]
+            rows = self._conn.execute(
+                "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
+                " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
+                " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
+                " FROM passages AS mp"
+                " JOIN lsh_bands AS mb ON mb.passage = mp.id"
+                " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
+                " JOIN passages AS op ON op.id = ob.passage"
+                " JOIN documents AS d ON d.seq = op.doc"
+                " WHERE mp.doc = ? LIMIT ?",
+                (seq, seq, MAX_CANDIDATES),
+            ).fetchall()
+        found = []
+        for r in rows:
+            score = fp.similarity(fp.from_bytes(r["mine"]), fp.from_bytes(r["theirs"]))
+            if score >= fp.PASSAGE_MATCH:
+                found.append(
+                    SharedPassage(
+                        r["start"],
+                        r["end"],
+                        r["other_id"],
+                        r["other_title"],
+                        r["other_start"],
+                        r["other_end"],
+                        score,
+                    )
+                )
+        found.sort(key=lambda p: (p.start, -p.similarity, p.other_id, p.other_start))
+        return found
 
     def _row_by_id(self, doc_id: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._conn.execute(
@@ -423,6 +553,46 @@ class SQLiteStore:
 
 
 # --- module helpers -------------------------------------------------------------------------
+
+_FINGERPRINTS_VERSION = 2  # the migration that added fingerprints
+
+
+@dataclass(frozen=True)
+class _PassagePrint:
+    start: int
+    end: int
+    signature: fp.Signature
+    keys: list[int]
+
+
+@dataclass(frozen=True)
+class _Prints:
+    """Everything hashed from one document's text, ready to insert."""
+
+    whole: fp.Fingerprint
+    passages: list[_PassagePrint]
+
+    @classmethod
+    def of(cls, text: str) -> _Prints:
+        return cls(
+            fp.fingerprint(text),
+            [
+                _PassagePrint(p.start, p.end, p.signature, fp.band_keys(p.signature))
+                for p in fp.passages(text)
+            ],
+        )
+
+
+def _blob(signature: fp.Signature | None) -> bytes | None:
+    return None if signature is None else fp.to_bytes(signature)
+
+
+def _signature(blob: bytes | None) -> fp.Signature | None:
+    return None if blob is None else fp.from_bytes(blob)
+
+
+def _similarity(a: fp.Signature | None, b: fp.Signature | None) -> float:
+    return 0.0 if a is None or b is None else fp.similarity(a, b)
 
 
 def fts5_query(terms: Iterable[Term], operator: str) -> str:
