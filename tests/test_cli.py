@@ -114,6 +114,23 @@ def test_search_show_and_export(store_dir: Path, tmp_path: Path) -> None:
     assert json.loads(out.read_text().splitlines()[0])["document"]["id"] == doc_id
 
 
+def test_search_filters_and_facets(store_dir: Path) -> None:
+    args = ("search", "extortion", "--entity", "atambayev", "--facets", "--format", "json")
+    found = scrutiny(*args, db=store_dir)
+    assert found.returncode == 0, found.stderr
+    result = json.loads(found.stdout)
+    assert len(result["hits"]) == 1
+    types = {f["value"]: f["count"] for f in result["facets"]["entity_type"]}
+    assert types["PERSON"] == 1 and types["GPE"] == 1
+    # A filter nothing meets empties the result; filters alone list documents.
+    none = scrutiny("search", "extortion", "--language", "de", "--format", "json", db=store_dir)
+    assert json.loads(none.stdout) == []
+    listed = scrutiny("search", "--type", "PERSON", db=store_dir)
+    assert listed.returncode == 0 and "no matches" not in listed.stdout
+    bare = scrutiny("search", db=store_dir)
+    assert bare.returncode == 2 and "QUERY" in bare.stderr
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

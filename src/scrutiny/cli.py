@@ -218,42 +218,82 @@ def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> 
 
 
 @main.command()
-@click.argument("query")
+@click.argument("query", required=False, default="")
+@click.option("--entity", help="Only documents mentioning this entity (name or alias).")
+@click.option("--type", "entity_type", help="Only documents with an entity of this type (GPE…).")
+@click.option("--technique", help="Only documents with this technique label.")
+@click.option("--signal", help="Only documents with this signal (threat, call_to_action…).")
+@click.option("--from", "date_from", help="Published on or after this date (2015, 2015-03…).")
+@click.option("--to", "date_to", help="Published on or before this date.")
+@click.option("--source", help="Only documents whose source path or URL contains this.")
+@click.option("--language", help="Only documents in this language (en, de…).")
+@click.option("--facets", "show_facets", is_flag=True, help="Also count matches by facet.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_context
-def search(ctx: click.Context, query: str, limit: int, fmt: str) -> None:
-    """Full-text search over stored documents, with highlighted snippets."""
+def search(
+    ctx: click.Context, /, query: str, show_facets: bool, limit: int, fmt: str, **filter_values: Any
+) -> None:
+    """Full-text search over stored documents, with highlighted snippets.
+
+    Filters narrow the matches; with filters and no QUERY, the matching documents are listed
+    newest first.
+    """
+    from scrutiny.store.base import SearchFilters
+
+    filters = SearchFilters(**filter_values)
+    if not query.strip() and filters.is_empty():
+        raise click.UsageError("give a QUERY, a filter, or both")
+    with _store(ctx) as store:
+        hits = store.search(query, limit=limit, filters=filters)
+        facets = store.facets(query, filters=filters) if show_facets else None
+    if fmt == "json":
+        _print_hits_json(hits, facets)
+    else:
+        _print_hits(hits, facets)
+
+
+def _print_hits_json(hits: list[Any], facets: dict[str, list[tuple[str, int]]] | None) -> None:
+    from scrutiny.store.base import SNIPPET_END, SNIPPET_START
+
+    rows = [
+        {
+            "id": h.id,
+            "title": h.title,
+            "source": h.source,
+            "score": h.score,
+            "snippet": h.snippet.replace(SNIPPET_START, "[").replace(SNIPPET_END, "]"),
+        }
+        for h in hits
+    ]
+    if facets is None:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    counted = {
+        name: [{"value": v, "count": n} for v, n in values] for name, values in facets.items()
+    }
+    click.echo(json.dumps({"hits": rows, "facets": counted}, ensure_ascii=False, indent=2))
+
+
+def _print_hits(hits: list[Any], facets: dict[str, list[tuple[str, int]]] | None) -> None:
     from rich.text import Text
 
     from scrutiny.render import snippet_text
-    from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 
-    with _store(ctx) as store:
-        hits = store.search(query, limit=limit)
-    if fmt == "json":
-        rows = [
-            {
-                "id": h.id,
-                "title": h.title,
-                "source": h.source,
-                "score": h.score,
-                "snippet": h.snippet.replace(SNIPPET_START, "[").replace(SNIPPET_END, "]"),
-            }
-            for h in hits
-        ]
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
     console = _console()
     if not hits:
         console.print("no matches")
-        return
     for h in hits:
         head = Text(h.id.removeprefix("sha256:")[:12], style="dim")
         head.append("  ")
         head.append(h.title or h.source or "(untitled)", style="bold")
         console.print(head)
         console.print(Text("  ").append_text(snippet_text(h.snippet)))
+    for name, values in (facets or {}).items():
+        if values:
+            line = Text(f"{name}: ", style="bold")
+            line.append(", ".join(f"{v} ({n})" for v, n in values))
+            console.print(line)
 
 
 @main.command()

@@ -7,6 +7,7 @@ file, and a ``postgresql://`` URL is reserved for the server backend to come.
     >>> with open_store("corpus/") as store:
     ...     store.add(analysis)
     ...     hits = store.search('"Deputy Prime Minister" arrested')
+    ...     mine = store.search("arrested", filters=SearchFilters(entity="Atambayev"))
 """
 
 from __future__ import annotations
@@ -16,10 +17,15 @@ from pathlib import Path
 
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.store.base import (
+    FACETS,
     SNIPPET_END,
     SNIPPET_START,
     DocumentSummary,
+    Facets,
+    SearchFilters,
     SearchHit,
+    SharedPassage,
+    SimilarDocument,
     Store,
     parse_query,
 )
@@ -27,11 +33,16 @@ from scrutiny.store.base import (
 __all__ = [
     "DB_NAME",
     "DEFAULT_DIR",
+    "FACETS",
     "SNIPPET_END",
     "SNIPPET_START",
     "DocumentSummary",
+    "Facets",
     "NotFound",
+    "SearchFilters",
     "SearchHit",
+    "SharedPassage",
+    "SimilarDocument",
     "Store",
     "StoreError",
     "open_store",

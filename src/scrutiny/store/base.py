@@ -66,6 +66,34 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchFilters:
+    """Conditions every hit must meet besides the query text; ``None`` accepts anything.
+
+    ``entity`` matches a stored entity's name or one of its aliases, ignoring case; with
+    ``entity_type`` too, it must be one entity of that type. ``date_from``/``date_to`` are
+    inclusive ISO dates (or prefixes: ``2015``, ``2015-03``) compared with ``published``; a
+    document whose date is unknown is excluded by a date filter.
+    """
+
+    entity: str | None = None
+    entity_type: str | None = None
+    technique: str | None = None
+    signal: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    source: str | None = None  # a part of the source path or URL
+    language: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(getattr(self, f) in (None, "") for f in self.__dataclass_fields__)
+
+
+# Facet name → (value, number of matching documents), most frequent first.
+Facets = dict[str, list[tuple[str, int]]]
+FACETS = ("language", "year", "entity_type", "entity", "technique", "signal")
+
+
+@dataclass(frozen=True)
 class SimilarDocument:
     """Another stored document whose text resembles this one's.
 
@@ -124,8 +152,16 @@ class Store(Protocol):
     def count(self) -> int:
         """How many documents are stored."""
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Full-text search; see :func:`parse_query` for how the query is read."""
+    def search(
+        self, query: str, *, limit: int = 20, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
+        """Full-text search; see :func:`parse_query` for how the query is read.
+
+        With filters and no query words, the matching documents come newest first.
+        """
+
+    def facets(self, query: str, *, filters: SearchFilters | None = None) -> Facets:
+        """Counts of matching documents by each of :data:`FACETS`, for narrowing a search."""
 
     def iter_analyses(self) -> Iterator[Analysis]:
         """Every stored analysis, in the order they were added."""

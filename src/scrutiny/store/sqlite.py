@@ -27,9 +27,12 @@ from scrutiny.corpus import fingerprint as fp
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis, Annotation, Document, Span, check_spans
 from scrutiny.store.base import (
+    FACETS,
     SNIPPET_END,
     SNIPPET_START,
     DocumentSummary,
+    Facets,
+    SearchFilters,
     SearchHit,
     SharedPassage,
     SimilarDocument,
@@ -43,6 +46,10 @@ MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5_000  # how long a writer waits for another process's write to finish
 SNIPPET_TOKENS = 16
 MAX_SEARCH_LIMIT = 1_000
+FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words to show
+# Facets count at most this many matching documents, so a broad query stays fast on a big corpus.
+MAX_FACET_DOCS = 10_000
+FACET_VALUES = 20
 # A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
 # candidates sharing the most bands are compared first, and only this many.
 MAX_CANDIDATES = 500
@@ -337,26 +344,31 @@ class SQLiteStore:
             ).fetchall()
         return [DocumentSummary(**dict(r)) for r in rows]
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+    def search(
+        self, query: str, *, limit: int = 20, filters: SearchFilters | None = None
+    ) -> list[SearchHit]:
         terms = parse_query(query)
-        if not terms or limit <= 0:
+        where = _Where.of(filters)
+        if limit <= 0 or (not terms and where.empty):
             return []
         limit = min(limit, MAX_SEARCH_LIMIT)
         with self._errors():
-            hits = self._match(fts5_query(terms, "AND"), limit)
+            if not terms:
+                return self._filtered(where, limit)
+            hits = self._match(fts5_query(terms, "AND"), where, limit)
             if not hits and len(terms) > 1:
                 # No document has every word: show those with some, still ranked by bm25, rather
                 # than nothing. A quoted phrase stays one term, so it is never split up.
-                hits = self._match(fts5_query(terms, "OR"), limit)
+                hits = self._match(fts5_query(terms, "OR"), where, limit)
         return hits
 
-    def _match(self, match: str, limit: int) -> list[SearchHit]:
+    def _match(self, match: str, where: _Where, limit: int) -> list[SearchHit]:
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.source,"
             " snippet(documents_fts, ?, ?, ?, '…', ?) AS snippet,"
             " bm25(documents_fts, ?, ?) AS rank"
             " FROM documents_fts JOIN documents AS d ON d.seq = documents_fts.rowid"
-            " WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+            f" WHERE documents_fts MATCH ?{where.sql} ORDER BY rank LIMIT ?",
             (
                 _TEXT_COLUMN,
                 SNIPPET_START,
@@ -365,6 +377,7 @@ class SQLiteStore:
                 TITLE_WEIGHT,
                 TEXT_WEIGHT,
                 match,
+                *where.params,
                 limit,
             ),
         ).fetchall()
@@ -373,6 +386,50 @@ class SQLiteStore:
             SearchHit(r["id"], r["title"], r["source"], r["snippet"] or "", -float(r["rank"]))
             for r in rows
         ]
+
+    def _filtered(self, where: _Where, limit: int) -> list[SearchHit]:
+        rows = self._conn.execute(
+            "SELECT d.id, d.title, d.source, substr(d.text, 1, ?) AS snippet FROM documents AS d"
+            f" WHERE 1{where.sql} ORDER BY d.seq DESC LIMIT ?",
+            (FILTER_SNIPPET_CHARS, *where.params, limit),
+        ).fetchall()
+        return [SearchHit(r["id"], r["title"], r["source"], r["snippet"], 0.0) for r in rows]
+
+    def facets(self, query: str, *, filters: SearchFilters | None = None) -> Facets:
+        terms = parse_query(query)
+        where = _Where.of(filters)
+        if not terms and where.empty:
+            return {name: [] for name in FACETS}
+        with self._errors(), self._read():
+            if terms:
+                matched = self._facet_base(fts5_query(terms, "AND"), where)
+                if len(terms) > 1 and not self._any(matched):
+                    matched = self._facet_base(fts5_query(terms, "OR"), where)
+            else:
+                matched = (
+                    f"SELECT d.seq FROM documents AS d WHERE 1{where.sql} LIMIT {MAX_FACET_DOCS}",
+                    where.params,
+                )
+            return {name: self._facet(name, matched) for name in FACETS}
+
+    def _facet_base(self, match: str, where: _Where) -> tuple[str, tuple[Any, ...]]:
+        return (
+            "SELECT d.seq FROM documents_fts JOIN documents AS d ON d.seq = documents_fts.rowid"
+            f" WHERE documents_fts MATCH ?{where.sql} LIMIT {MAX_FACET_DOCS}",
+            (match, *where.params),
+        )
+
+    def _any(self, matched: tuple[str, tuple[Any, ...]]) -> bool:
+        sql, params = matched
+        return bool(self._conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()[0])
+
+    def _facet(self, name: str, matched: tuple[str, tuple[Any, ...]]) -> list[tuple[str, int]]:
+        sql, params = matched
+        rows = self._conn.execute(
+            f"WITH m(seq) AS ({sql}) {_FACET_SQL[name]} ORDER BY n DESC, value LIMIT ?",
+            (*params, FACET_VALUES),
+        ).fetchall()
+        return [(str(r["value"]), int(r["n"])) for r in rows]
 
     def similar(self, doc_id: str, *, limit: int = 10) -> list[SimilarDocument]:
         if limit <= 0:
@@ -555,6 +612,80 @@ class SQLiteStore:
 # --- module helpers -------------------------------------------------------------------------
 
 _FINGERPRINTS_VERSION = 2  # the migration that added fingerprints
+
+# Each facet counts distinct matching documents (m) per value.
+_FACET_SQL = {
+    "language": "SELECT d.language AS value, count(*) AS n FROM m JOIN documents AS d"
+    " ON d.seq = m.seq WHERE d.language IS NOT NULL GROUP BY d.language",
+    "year": "SELECT substr(d.published, 1, 4) AS value, count(*) AS n FROM m JOIN documents AS d"
+    " ON d.seq = m.seq WHERE d.published GLOB '[0-9][0-9][0-9][0-9]*' GROUP BY value",
+    "entity_type": "SELECT e.type AS value, count(DISTINCT e.doc) AS n FROM m JOIN entities AS e"
+    " ON e.doc = m.seq GROUP BY e.type",
+    "entity": "SELECT e.name AS value, count(DISTINCT e.doc) AS n FROM m JOIN entities AS e"
+    " ON e.doc = m.seq GROUP BY e.name",
+    "technique": "SELECT a.label AS value, count(DISTINCT a.doc) AS n FROM m JOIN annotations"
+    " AS a ON a.doc = m.seq AND a.layer = 'technique' GROUP BY a.label",
+    "signal": "SELECT a.label AS value, count(DISTINCT a.doc) AS n FROM m JOIN annotations"
+    " AS a ON a.doc = m.seq AND a.layer = 'signal' GROUP BY a.label",
+}
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Search filters as SQL conditions on ``d`` (documents), each starting with `` AND``."""
+
+    sql: str
+    params: tuple[Any, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.sql
+
+    @classmethod
+    def of(cls, filters: SearchFilters | None) -> _Where:
+        if filters is None or filters.is_empty():
+            return cls("", ())
+        parts: list[str] = []
+        params: list[Any] = []
+
+        def add(sql: str, *values: Any) -> None:
+            parts.append(sql)
+            params.extend(values)
+
+        f = filters
+        if f.entity:
+            typed = " AND e.type = ?" if f.entity_type else ""
+            add(
+                "EXISTS (SELECT 1 FROM entities AS e WHERE e.doc = d.seq AND (e.name = ? COLLATE"
+                " NOCASE OR EXISTS (SELECT 1 FROM json_each(e.aliases) AS j WHERE j.value = ?"
+                f" COLLATE NOCASE)){typed})",
+                f.entity.strip(),
+                f.entity.strip(),
+                *([f.entity_type] if f.entity_type else []),
+            )
+        elif f.entity_type:
+            add(
+                "EXISTS (SELECT 1 FROM entities AS e WHERE e.doc = d.seq AND e.type = ?)",
+                f.entity_type,
+            )
+        for layer, label in (("technique", f.technique), ("signal", f.signal)):
+            if label:
+                add(
+                    "EXISTS (SELECT 1 FROM annotations AS a WHERE a.doc = d.seq AND a.layer = ?"
+                    " AND a.label = ?)",
+                    layer,
+                    label,
+                )
+        if f.date_from:
+            add("d.published >= ?", f.date_from.strip())
+        if f.date_to:
+            # "2015-03" must include 2015-03-31T23:59: compare against the prefix's upper bound.
+            add("d.published < ?", f.date_to.strip() + "\uffff")
+        if f.source:
+            add("instr(d.source, ?) > 0", f.source)
+        if f.language:
+            add("d.language = ?", f.language.strip().lower())
+        return cls("".join(f" AND {p}" for p in parts), tuple(params))
 
 
 @dataclass(frozen=True)
