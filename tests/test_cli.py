@@ -131,6 +131,20 @@ def test_search_filters_and_facets(store_dir: Path) -> None:
     assert bare.returncode == 2 and "QUERY" in bare.stderr
 
 
+def test_entity_dossier_finds_spelling_variants(store_dir: Path) -> None:
+    out = scrutiny("entity", "Atambaev", "--format", "json", db=store_dir)
+    assert out.returncode == 0, out.stderr
+    dossier = json.loads(out.stdout)
+    assert dossier["entity"]["name"] == "Atambayev" and dossier["entity"]["type"] == "PERSON"
+    (doc,) = dossier["documents"]
+    assert doc["mention_count"] >= 1 and doc["links"][0]["evidence"]
+    assert any(r["role"].casefold() == "president" for r in doc["roles"])
+    text = scrutiny("entity", "Atambayev", db=store_dir)
+    assert text.returncode == 0 and "president" in text.stdout
+    missing = scrutiny("entity", "Nobody Atall", db=store_dir)
+    assert missing.returncode == 1 and "Nobody Atall" in missing.stderr
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

@@ -113,7 +113,9 @@ def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path
         store.add(_analysis(seed.replace("Atambayev", "Atambaev"), "edited"))
     # Take the file back to schema version 1, as a store made before migration 0002 was.
     conn = sqlite3.connect(path, isolation_level=None)
-    for table in ("lsh_bands", "passages", "fingerprints"):
+    tables = ("lsh_bands", "passages", "fingerprints")
+    tables += ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
+    for table in tables:
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 1")
     conn.close()

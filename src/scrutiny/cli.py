@@ -369,6 +369,90 @@ def _print_similar(found: list[Any], passages: list[Any], text: str) -> None:
         console.print(table)
 
 
+@main.command()
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def entity(ctx: click.Context, name: str, fmt: str) -> None:
+    """Every document, mention, role and event of one entity across the store.
+
+    NAME is a name in any spelling the corpus has seen (or a corpus entity's number); when
+    several entities fit, the one in most documents is shown and the others are listed.
+    """
+    from scrutiny.corpus.dossier import entity_dossier, entity_summary
+
+    with _store(ctx) as store:
+        found = (
+            [store.corpus_entity(int(name))[0]]
+            if name.strip().isdigit()
+            else store.corpus_entities(name, limit=10)
+        )
+        if not found:
+            _fail(f"no entity called {name!r} in the store", EXIT_INPUT)
+        dossier = entity_dossier(store, found[0].id)
+    dossier["others"] = [entity_summary(e) for e in found[1:]]
+    if fmt == "json":
+        click.echo(json.dumps(dossier, ensure_ascii=False, indent=2))
+    else:
+        _print_dossier(dossier)
+
+
+def _print_dossier(dossier: dict[str, Any]) -> None:
+    from rich.text import Text
+
+    console = _console()
+    e = dossier["entity"]
+    head = Text(f"#{e['id']} ", style="dim").append(e["name"], style="bold")
+    head.append(f"  {e['type']} · {e['documents']} document(s)")
+    console.print(head)
+    if len(e["names"]) > 1:
+        console.print(Text("also called: " + ", ".join(e["names"][1:])))
+    if e["roles"]:
+        console.print(Text("roles: " + ", ".join(e["roles"])))
+    for d in dossier["documents"]:
+        console.print()
+        line = Text(d["id"].removeprefix("sha256:")[:12], style="dim").append("  ")
+        line.append(d["title"] or d["source"] or "(untitled)", style="bold")
+        if d["published"]:
+            line.append(f"  {d['published']}")
+        console.print(line)
+        for link in d["links"]:
+            why = ", ".join(link["evidence"])
+            console.print(Text(f"  as {link['name']!r}, linked {link['confidence']:.2f}: {why}"))
+        quoted = "; ".join(repr(m["text"]) for m in d["mentions"][:5])
+        console.print(Text(f"  {d['mention_count']} mention(s): {quoted}"))
+        for r in d["roles"]:
+            when = f" ({r['when']})" if r["when"] else ""
+            console.print(Text(f"  role: {r['role']}{when}  «{r['text']}»"))
+        for v in d["events"]:
+            date = f" {v['date']}" if v["date"] else ""
+            console.print(Text(f"  event: {v['type']}{date}  «{v['text']}»"))
+    for o in dossier["others"]:
+        console.print(Text(f"also matching: #{o['id']} {o['name']} ({o['documents']} document(s))"))
+
+
+@main.command(name="merge-entities")
+@click.argument("keep", type=int)
+@click.argument("other", type=int)
+@click.pass_context
+def merge_entities(ctx: click.Context, keep: int, other: int) -> None:
+    """Merge corpus entity OTHER into KEEP; re-analysed documents stay merged."""
+    with _store(ctx) as store:
+        merged = store.merge_entities(keep, other)
+    click.echo(f"#{merged.id} {merged.name}: {merged.documents} document(s)")
+
+
+@main.command(name="split-entity")
+@click.argument("entity_id", type=int)
+@click.argument("name")
+@click.pass_context
+def split_entity(ctx: click.Context, entity_id: int, name: str) -> None:
+    """Move the mentions called NAME out of corpus entity ENTITY_ID into a new one."""
+    with _store(ctx) as store:
+        new = store.split_entity(entity_id, name)
+    click.echo(f"#{new.id} {new.name}: {new.documents} document(s)")
+
+
 @main.command(name="list")
 @click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
 @click.pass_context

@@ -94,6 +94,36 @@ FACETS = ("language", "year", "entity_type", "entity", "technique", "signal")
 
 
 @dataclass(frozen=True)
+class CorpusEntity:
+    """One entity across documents: the entities of single documents that denote it, merged.
+
+    ``names`` are the distinct names it goes by, fullest first; ``documents`` counts the
+    documents that mention it.
+    """
+
+    id: int
+    name: str
+    type: str
+    names: tuple[str, ...]
+    roles: tuple[str, ...]
+    documents: int
+
+
+@dataclass(frozen=True)
+class EntityMember:
+    """A document's entity linked to a corpus entity, with the confidence and the evidence."""
+
+    doc_id: str
+    title: str | None
+    published: str | None
+    entity_id: str
+    name: str
+    type: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SimilarDocument:
     """Another stored document whose text resembles this one's.
 
@@ -162,6 +192,20 @@ class Store(Protocol):
 
     def facets(self, query: str, *, filters: SearchFilters | None = None) -> Facets:
         """Counts of matching documents by each of :data:`FACETS`, for narrowing a search."""
+
+    def corpus_entities(self, query: str = "", *, limit: int = 20) -> list[CorpusEntity]:
+        """Corpus entities whose names match ``query`` (spelling variants too), most documents
+        first; every corpus entity when the query is empty."""
+
+    def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
+        """One corpus entity and its members, oldest document first; NotFound if unknown."""
+
+    def merge_entities(self, keep: int, other: int) -> CorpusEntity:
+        """Make ``other`` part of ``keep``; the decision outlives re-analysis of the documents."""
+
+    def split_entity(self, entity: int, name: str) -> CorpusEntity:
+        """Move the members called ``name`` out of ``entity`` into a new corpus entity, and
+        keep them apart from then on; returns the new entity."""
 
     def iter_analyses(self) -> Iterator[Analysis]:
         """Every stored analysis, in the order they were added."""

@@ -30,7 +30,9 @@ from scrutiny.store.base import (
     FACETS,
     SNIPPET_END,
     SNIPPET_START,
+    CorpusEntity,
     DocumentSummary,
+    EntityMember,
     Facets,
     SearchFilters,
     SearchHit,
@@ -40,6 +42,7 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
+from scrutiny.store.sqlite_entities import EntityIndex
 
 APPLICATION_ID = 1396920917  # "SCRU", set by migration 0001
 MEMORY = ":memory:"
@@ -120,6 +123,7 @@ class SQLiteStore:
     def __init__(self, conn: sqlite3.Connection, location: str) -> None:
         self._conn = conn
         self.location = location
+        self._entities = EntityIndex(conn)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -146,6 +150,8 @@ class SQLiteStore:
         store = cls(conn, location)
         if before < _FINGERPRINTS_VERSION:
             store._fingerprint_older_documents()
+        if before < _CORPUS_ENTITIES_VERSION:
+            store._link_older_documents()
         return store
 
     def close(self) -> None:
@@ -186,6 +192,7 @@ class SQLiteStore:
                     return False  # another process stored it since the check above
                 self._insert_annotations(seq, analysis.annotations)
                 self._insert_entities(seq, analysis)
+                self._entities.link_document(seq, analysis)
                 self._insert_provenance(seq, analysis.provenance)
                 self._insert_fingerprints(seq, prints)
         return True
@@ -194,6 +201,7 @@ class SQLiteStore:
         # A full id only: a destructive command must not act on a guess from a prefix.
         with self._errors(), self._write():
             cur = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id.strip(),))
+            self._entities.prune()
             return cur.rowcount > 0
 
     def _insert_document(self, analysis: Analysis) -> int | None:
@@ -285,6 +293,22 @@ class SQLiteStore:
         self._conn.executemany(
             "INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands
         )
+
+    def _link_older_documents(self) -> None:
+        """Resolve the entities of documents stored before schema version 3, oldest first."""
+        with self._errors():
+            seqs = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM entity_links)"
+                    " ORDER BY seq"
+                )
+            ]
+            for seq in seqs:
+                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
+                analysis = self._load(row.fetchone())
+                with self._write():
+                    self._entities.link_document(seq, analysis)
 
     def _fingerprint_older_documents(self) -> None:
         """Fingerprint documents stored before schema version 2, one transaction each."""
@@ -430,6 +454,22 @@ class SQLiteStore:
             (*params, FACET_VALUES),
         ).fetchall()
         return [(str(r["value"]), int(r["n"])) for r in rows]
+
+    def corpus_entities(self, query: str = "", *, limit: int = 20) -> list[CorpusEntity]:
+        with self._errors(), self._read():
+            return self._entities.find(query, limit)
+
+    def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
+        with self._errors(), self._read():
+            return self._entities.get(entity)
+
+    def merge_entities(self, keep: int, other: int) -> CorpusEntity:
+        with self._errors(), self._write():
+            return self._entities.merge(keep, other)
+
+    def split_entity(self, entity: int, name: str) -> CorpusEntity:
+        with self._errors(), self._write():
+            return self._entities.split(entity, name)
 
     def similar(self, doc_id: str, *, limit: int = 10) -> list[SimilarDocument]:
         if limit <= 0:
@@ -612,6 +652,7 @@ class SQLiteStore:
 # --- module helpers -------------------------------------------------------------------------
 
 _FINGERPRINTS_VERSION = 2  # the migration that added fingerprints
+_CORPUS_ENTITIES_VERSION = 3  # the migration that added cross-document entities
 
 # Each facet counts distinct matching documents (m) per value.
 _FACET_SQL = {

@@ -1,0 +1,317 @@
+"""The SQLite side of cross-document entity resolution: links, keys, and people's decisions.
+
+:class:`EntityIndex` runs inside the store's transactions (it never begins or commits one); what
+links to what is decided by :mod:`scrutiny.corpus.resolve`. Only the document being added is
+read and written, plus the corpus entities its keys point at.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from scrutiny.corpus.resolve import Match, Profile, best_match, merged, name_words, profile_of
+from scrutiny.corpus.resolve import fold as fold_word
+from scrutiny.errors import NotFound, StoreError
+from scrutiny.model import Analysis
+from scrutiny.store.base import CorpusEntity, EntityMember
+
+MAX_QUERY_LIMIT = 1_000
+
+
+def full_fold(name: str) -> str:
+    """The key a person's decision about a name is stored under."""
+    return " ".join(fold_word(w) for w in name_words(name))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    type: str
+    profile: Profile
+    members: int
+
+
+class EntityIndex:
+    """Corpus entities in one SQLite connection (rows as :class:`sqlite3.Row`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # --- linking ---------------------------------------------------------------------------
+
+    def link_document(self, seq: int, analysis: Analysis) -> None:
+        """Link each resolvable entity of the stored document ``seq`` to a corpus entity."""
+        roles: dict[str, list[str]] = {}
+        for r in analysis.layer("role"):
+            holder, role = r.attrs.get("entity"), r.attrs.get("role")
+            if isinstance(holder, str) and isinstance(role, str):
+                roles.setdefault(holder, []).append(role)
+        for e in analysis.layer("entity"):
+            names = [str(e.attrs.get("name") or ""), *map(str, e.attrs.get("aliases") or [])]
+            profile = profile_of(e.label, names, roles.get(e.id, ()))
+            if profile is not None:
+                self._link(seq, e.id, e.label, profile)
+
+    def _link(self, seq: int, entity_id: str, entity_type: str, profile: Profile) -> None:
+        candidates = self._candidates(profile.keys() | self._merged_keys(profile))
+        forced = self._decided(profile, "merge", candidates)
+        forbidden = self._decided(profile, "split", candidates)
+        if forced:
+            cid = min(forced)
+            found: tuple[int, Match] | None = (cid, Match(1.0, ("merged by hand",)))
+        else:
+            found = best_match(
+                profile, [(c.id, c.profile, c.members) for c in candidates], forbidden
+            )
+        if found is None:
+            cid = self._create(entity_type, profile)
+            match = Match(1.0, ("first seen",))
+        else:
+            cid, match = found
+            self._absorb(cid, next(c.profile for c in candidates if c.id == cid), profile)
+        self._conn.execute(
+            "INSERT INTO entity_links (doc, entity_id, corpus_entity, confidence, evidence)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (seq, entity_id, cid, round(match.score, 3), _dumps(list(match.evidence))),
+        )
+
+    def _candidates(self, keys: Iterable[str]) -> list[_Candidate]:
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
+            " (SELECT count(*) FROM entity_links AS l WHERE l.corpus_entity = c.id) AS members"
+            " FROM corpus_entities AS c WHERE c.id IN"
+            f" (SELECT corpus_entity FROM corpus_keys WHERE key IN ({marks})) ORDER BY c.id",
+            keys,
+        ).fetchall()
+        return [_candidate(r) for r in rows]
+
+    def _merged_keys(self, profile: Profile) -> set[str]:
+        """Keys of the names a person merged with one of this profile's names."""
+        partners = self._partners(profile, "merge")
+        return {f"{profile.group}:n:{p}" for p in partners}
+
+    def _partners(self, profile: Profile, kind: str) -> set[str]:
+        mine = sorted({full_fold(n) for n in profile.names} - {""})
+        if not mine:
+            return set()
+        marks = ",".join("?" * len(mine))
+        rows = self._conn.execute(
+            f"SELECT a, b FROM entity_decisions WHERE kind = ? AND grp = ?"
+            f" AND (a IN ({marks}) OR b IN ({marks}))",
+            (kind, profile.group, *mine, *mine),
+        ).fetchall()
+        return {r["b"] if r["a"] in mine else r["a"] for r in rows}
+
+    def _decided(self, profile: Profile, kind: str, candidates: list[_Candidate]) -> frozenset[int]:
+        partners = self._partners(profile, kind)
+        return frozenset(
+            c.id for c in candidates if partners & {full_fold(n) for n in c.profile.names}
+        )
+
+    def _create(self, entity_type: str, profile: Profile) -> int:
+        cur = self._conn.execute(
+            "INSERT INTO corpus_entities (type, grp, names, roles) VALUES (?, ?, ?, ?)",
+            (
+                entity_type,
+                profile.group,
+                _dumps(list(profile.names)),
+                _dumps(sorted(profile.roles)),
+            ),
+        )
+        cid = int(cur.lastrowid or 0)
+        self._add_keys(cid, profile)
+        return cid
+
+    def _absorb(self, cid: int, current: Profile, new: Profile) -> None:
+        combined = merged(current, new)
+        if combined != current:
+            self._conn.execute(
+                "UPDATE corpus_entities SET names = ?, roles = ? WHERE id = ?",
+                (_dumps(list(combined.names)), _dumps(sorted(combined.roles)), cid),
+            )
+            self._add_keys(cid, new)
+
+    def _add_keys(self, cid: int, profile: Profile) -> None:
+        keys = profile.keys() | {f"{profile.group}:n:{full_fold(n)}" for n in profile.names}
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO corpus_keys (key, corpus_entity) VALUES (?, ?)",
+            ((k, cid) for k in sorted(keys)),
+        )
+
+    def prune(self) -> None:
+        """Drop corpus entities no document mentions any more (after a delete)."""
+        self._conn.execute(
+            "DELETE FROM corpus_entities WHERE id NOT IN (SELECT corpus_entity FROM entity_links)"
+        )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def find(self, query: str, limit: int) -> list[CorpusEntity]:
+        limit = max(0, min(limit, MAX_QUERY_LIMIT))
+        words = name_words(query)
+        base = (
+            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
+            " count(DISTINCT l.doc) AS members FROM corpus_entities AS c"
+            " JOIN entity_links AS l ON l.corpus_entity = c.id"
+        )
+        params: tuple[str, ...] = ()
+        if not words:
+            sql = base + " GROUP BY c.id"
+        else:
+            # Any key of the query's words: a surname finds every person of that name, a full
+            # name also its spelling variants; the names themselves are checked after.
+            full = " ".join(fold_word(w) for w in words)
+            keys = [f"{g}:n:{full}" for g in _GROUPS]
+            keys += [f"{g}:f:{full.replace(' ', '')}" for g in _GROUPS if g != "person"]
+            keys.append(f"person:f:{fold_word(words[-1])}")
+            marks = ",".join("?" * len(keys))
+            sql = (
+                base + " WHERE c.id IN (SELECT corpus_entity FROM corpus_keys"
+                f" WHERE key IN ({marks})) GROUP BY c.id"
+            )
+            params = tuple(keys)
+        rows = self._conn.execute(
+            f"{sql} ORDER BY members DESC, c.id LIMIT ?", (*params, limit)
+        ).fetchall()
+        return [_entity(r) for r in rows]
+
+    def get(self, cid: int) -> tuple[CorpusEntity, list[EntityMember]]:
+        row = self._conn.execute(
+            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
+            " (SELECT count(DISTINCT doc) FROM entity_links WHERE corpus_entity = c.id) AS members"
+            " FROM corpus_entities AS c WHERE c.id = ?",
+            (cid,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no corpus entity {cid}")
+        rows = self._conn.execute(
+            "SELECT d.id AS doc_id, d.title, d.published, l.entity_id, e.name, e.type,"
+            " l.confidence, l.evidence FROM entity_links AS l"
+            " JOIN documents AS d ON d.seq = l.doc"
+            " JOIN entities AS e ON e.doc = l.doc AND e.entity_id = l.entity_id"
+            " WHERE l.corpus_entity = ? ORDER BY d.seq, l.entity_id",
+            (cid,),
+        ).fetchall()
+        members = [
+            EntityMember(
+                r["doc_id"],
+                r["title"],
+                r["published"],
+                r["entity_id"],
+                r["name"],
+                r["type"],
+                r["confidence"],
+                tuple(json.loads(r["evidence"])),
+            )
+            for r in rows
+        ]
+        return _entity(row), members
+
+    # --- people's decisions ----------------------------------------------------------------
+
+    def merge(self, keep: int, other: int) -> CorpusEntity:
+        if keep == other:
+            raise StoreError("cannot merge an entity with itself")
+        a, _ = self.get(keep)
+        b, _ = self.get(other)
+        pa, pb = _profile_of_entity(self._row(keep)), _profile_of_entity(self._row(other))
+        if pa.group != pb.group:
+            raise StoreError(f"cannot merge a {pa.group} with a {pb.group}")
+        self._decide("merge", pa.group, a.name, b.name)
+        self._conn.execute(
+            "UPDATE entity_links SET corpus_entity = ?, confidence = 1.0, evidence = ?"
+            " WHERE corpus_entity = ?",
+            (keep, _dumps(["merged by hand"]), other),
+        )
+        self._conn.execute(
+            "INSERT OR IGNORE INTO corpus_keys (key, corpus_entity)"
+            " SELECT key, ? FROM corpus_keys WHERE corpus_entity = ?",
+            (keep, other),
+        )
+        self._absorb(keep, pa, pb)
+        self._conn.execute("DELETE FROM corpus_entities WHERE id = ?", (other,))
+        return self.get(keep)[0]
+
+    def split(self, cid: int, name: str) -> CorpusEntity:
+        entity, members = self.get(cid)
+        target = full_fold(name)
+        moving = [m for m in members if full_fold(m.name) == target]
+        if not moving:
+            raise NotFound(f"corpus entity {cid} has no member called {name!r}")
+        if len(moving) == len(members):
+            raise StoreError(f"every member of corpus entity {cid} is called {name!r}")
+        group = _profile_of_entity(self._row(cid)).group
+        staying = {m.name for m in members} - {m.name for m in moving}
+        for other in sorted(staying):
+            self._decide("split", group, name, other)
+        new = self._create(moving[0].type, Profile(group, (moving[0].name,)))
+        for m in moving:
+            self._conn.execute(
+                "UPDATE entity_links SET corpus_entity = ?, confidence = 1.0, evidence = ?"
+                " WHERE corpus_entity = ? AND entity_id = ?"
+                " AND doc = (SELECT seq FROM documents WHERE id = ?)",
+                (new, _dumps(["split by hand"]), cid, m.entity_id, m.doc_id),
+            )
+        # The old entity's remembered names must not keep the split-off name.
+        kept = tuple(n for n in entity.names if full_fold(n) != target) or (entity.name,)
+        self._conn.execute(
+            "UPDATE corpus_entities SET names = ? WHERE id = ?", (_dumps(list(kept)), cid)
+        )
+        self._conn.execute(
+            "DELETE FROM corpus_keys WHERE corpus_entity = ? AND key = ?",
+            (cid, f"{group}:n:{target}"),
+        )
+        return self.get(new)[0]
+
+    def _decide(self, kind: str, group: str, x: str, y: str) -> None:
+        a, b = sorted((full_fold(x), full_fold(y)))
+        if a and b and a != b:
+            self._conn.execute(
+                "INSERT OR REPLACE INTO entity_decisions (kind, grp, a, b, made)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (kind, group, a, b, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
+            )
+
+    def _row(self, cid: int) -> sqlite3.Row:
+        row: sqlite3.Row | None = self._conn.execute(
+            "SELECT id, type, grp, names, roles FROM corpus_entities WHERE id = ?", (cid,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no corpus entity {cid}")
+        return row
+
+
+_GROUPS = ("person", "organisation", "place", "group")
+
+
+def _profile_of_entity(row: sqlite3.Row) -> Profile:
+    return Profile(row["grp"], tuple(json.loads(row["names"])), frozenset(json.loads(row["roles"])))
+
+
+def _candidate(row: sqlite3.Row) -> _Candidate:
+    return _Candidate(row["id"], row["type"], _profile_of_entity(row), row["members"])
+
+
+def _entity(row: sqlite3.Row) -> CorpusEntity:
+    names = tuple(json.loads(row["names"]))
+    return CorpusEntity(
+        row["id"],
+        names[0] if names else "",
+        row["type"],
+        names,
+        tuple(json.loads(row["roles"])),
+        row["members"],
+    )

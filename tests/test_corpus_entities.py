@@ -1,0 +1,197 @@
+"""Entities resolved across documents: spelling variants, given names, decisions that last."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scrutiny.corpus.resolve import compare, fold, profile_of, skeleton
+from scrutiny.errors import NotFound, StoreError
+from scrutiny.model import Analysis, Annotation, Document, Span
+from scrutiny.store.sqlite import SQLiteStore
+
+
+def test_transliteration_variants_fold_together() -> None:
+    assert fold("Atambayev") == fold("Atambaev") == fold("Atambajev")
+    assert fold("Yanukovych") == fold("Yanukovich")
+    assert fold("Khodorkovsky") == fold("Hodorkovski")
+    assert fold("Ömer") == fold("Omer")
+    assert fold("Kamalov") != fold("Karimov")
+    assert skeleton("Mohammed") == skeleton("Muhammad")
+
+
+def person(*names: str, roles: tuple[str, ...] = ()) -> object:
+    p = profile_of("PERSON", names, roles)
+    assert p is not None
+    return p
+
+
+def test_people_merge_on_surname_unless_given_names_differ() -> None:
+    full = profile_of("PERSON", ["Almazbek Atambayev", "Atambayev"])
+    assert full is not None and full.name == "Almazbek Atambayev"
+    variant = profile_of("PERSON", ["President Almazbek Atambaev"])
+    surname = profile_of("PERSON", ["Mr Atambaev"])
+    other = profile_of("PERSON", ["Rashod Atambayev"])
+    initial = profile_of("PERSON", ["A. Atambayev"])
+    assert variant and surname and other and initial
+    assert compare(variant, full).score > 0.9
+    assert 0.5 <= compare(surname, full).score < compare(variant, full).score
+    assert "surname only" in compare(surname, full).evidence
+    assert compare(other, full).score == 0.0
+    assert "matching initial" in compare(initial, full).evidence
+
+
+def test_roles_are_evidence_and_types_are_grouped() -> None:
+    a = profile_of("PERSON", ["Atambayev"], ["President"])
+    b = profile_of("PERSON", ["Almazbek Atambayev"], ["president"])
+    assert a and b
+    assert any(e.startswith("shared role") for e in compare(a, b).evidence)
+    gpe, loc = profile_of("GPE", ["Kyrgyzstan"]), profile_of("LOC", ["Kyrgyzstan"])
+    org = profile_of("ORG", ["Kyrgyzstan"])
+    assert gpe and loc and org
+    assert compare(gpe, loc).score > 0.9
+    assert compare(gpe, org).score == 0.0
+    assert profile_of("DATE", ["2015"]) is None
+    assert profile_of("PERSON", ["Mr"]) is None  # a title alone names nobody
+
+
+def _doc(
+    key: str, *entities: tuple[str, str, tuple[str, ...]], role: str | None = None
+) -> Analysis:
+    text = f"Document {key} about " + ", ".join(e[0] for e in entities) + "."
+    notes = []
+    for i, (name, kind, aliases) in enumerate(entities):
+        start = text.index(name)
+        span = Span(start, start + len(name))
+        attrs = {"name": name, "aliases": [name, *aliases]}
+        notes.append(Annotation(f"e{i}", "entity", span, kind, "test", "1", 0.9, attrs))
+    if role:
+        notes.append(
+            Annotation(
+                "r0",
+                "role",
+                notes[0].span,
+                "office",
+                "test",
+                "1",
+                0.9,
+                {"entity": "e0", "role": role},
+            )
+        )
+    return Analysis(Document.from_text(text, title=key), tuple(notes), {})
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore.open(tmp_path / "s.db") as s:
+        yield s
+
+
+def test_documents_link_into_corpus_entities(store: SQLiteStore) -> None:
+    docs = [
+        _doc(
+            "a",
+            ("Almazbek Atambayev", "PERSON", ("Atambayev",)),
+            ("Kyrgyzstan", "GPE", ()),
+            role="President",
+        ),
+        _doc("b", ("Atambaev", "PERSON", ()), ("Kyrgyzstan", "LOC", ())),
+        _doc("c", ("Rashod Atambayev", "PERSON", ())),
+        _doc("d", ("Hizb ut-Tahrir", "ORG", ())),
+    ]
+    for d in docs:
+        assert store.add(d)
+    (atambayev,) = [e for e in store.corpus_entities("Atambaev") if e.name == "Almazbek Atambayev"]
+    assert atambayev.documents == 2 and atambayev.type == "PERSON"
+    assert "president" in atambayev.roles
+    _, members = store.corpus_entity(atambayev.id)
+    assert [m.title for m in members] == ["a", "b"]
+    assert "surname only" in members[1].evidence and members[1].confidence < 1.0
+    # A different given name is a different person, found by the surname too.
+    names = {e.name for e in store.corpus_entities("Atambayev")}
+    assert names == {"Almazbek Atambayev", "Rashod Atambayev"}
+    (country,) = store.corpus_entities("Kyrgyzstan")
+    assert country.documents == 2
+    assert store.corpus_entities("Hizb ut Tahrir")[0].name == "Hizb ut-Tahrir"
+    assert store.corpus_entities("nobody at all") == []
+    assert len(store.corpus_entities("")) == 4
+
+
+def test_adding_a_document_leaves_other_links_alone(store: SQLiteStore, tmp_path: Path) -> None:
+    store.add(_doc("a", ("Almazbek Atambayev", "PERSON", ())))
+    store.add(_doc("b", ("Rafik Kamalov", "PERSON", ())))
+    before = _links(tmp_path / "s.db")
+    store.add(_doc("c", ("Atambaev", "PERSON", ()), ("Kamalov", "PERSON", ())))
+    after = _links(tmp_path / "s.db")
+    assert set(before) <= set(after) and len(after) == len(before) + 2
+
+
+def _links(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT doc, entity_id, corpus_entity, confidence FROM entity_links"
+        ).fetchall()
+
+
+def test_merge_survives_re_analysis(store: SQLiteStore) -> None:
+    a = _doc("a", ("Rafik Kamalov", "PERSON", ()))
+    b = _doc("b", ("Rafik Qori", "PERSON", ()))
+    store.add(a)
+    store.add(b)
+    kamalov = store.corpus_entities("Rafik Kamalov")[0]
+    qori = store.corpus_entities("Rafik Qori")[0]
+    assert kamalov.id != qori.id  # "Qori" is a title, so nothing tells the program they are one
+    merged = store.merge_entities(kamalov.id, qori.id)
+    assert merged.documents == 2 and "Rafik Qori" in merged.names
+    with pytest.raises(NotFound):
+        store.corpus_entity(qori.id)
+    # Analysed again (deleted and re-added), the document joins the merged entity again.
+    assert store.delete(b.document.id)
+    store.add(b)
+    assert store.corpus_entity(merged.id)[0].documents == 2
+
+
+def test_split_survives_re_analysis(store: SQLiteStore) -> None:
+    a = _doc("a", ("Almazbek Atambayev", "PERSON", ()))
+    b = _doc("b", ("Atambayev", "PERSON", ()))
+    store.add(a)
+    store.add(b)
+    (one,) = store.corpus_entities("Atambayev")
+    assert one.documents == 2
+    new = store.split_entity(one.id, "Atambayev")
+    assert new.documents == 1 and store.corpus_entity(one.id)[0].documents == 1
+    assert store.delete(b.document.id)
+    store.add(b)
+    assert len(store.corpus_entities("Atambayev")) == 2
+    with pytest.raises(StoreError):
+        store.split_entity(one.id, "Almazbek Atambayev")  # would leave it empty
+    with pytest.raises(StoreError):
+        store.merge_entities(one.id, one.id)
+
+
+def test_deleting_the_last_mention_removes_the_corpus_entity(store: SQLiteStore) -> None:
+    a = _doc("a", ("Karakol", "GPE", ()))
+    store.add(a)
+    assert store.corpus_entities("Karakol")
+    store.delete(a.document.id)
+    assert store.corpus_entities("Karakol") == []
+
+
+def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        store.add(_doc("a", ("Almazbek Atambayev", "PERSON", ())))
+        store.add(_doc("b", ("Atambaev", "PERSON", ())))
+    # Take the file back to schema version 2, as a store made before migration 0003 was.
+    conn = sqlite3.connect(path, isolation_level=None)
+    for table in ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        assert store.schema_version == 3
+        (one,) = store.corpus_entities("Atambayev")
+        assert one.documents == 2
