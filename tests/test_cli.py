@@ -145,6 +145,17 @@ def test_entity_dossier_finds_spelling_variants(store_dir: Path) -> None:
     assert missing.returncode == 1 and "Nobody Atall" in missing.stderr
 
 
+def test_graph_exports(store_dir: Path, tmp_path: Path) -> None:
+    out = scrutiny("graph", "--entity", "Atambaev", db=store_dir)
+    assert out.returncode == 0, out.stderr
+    graph = json.loads(out.stdout)
+    names = {n["name"] for n in graph["nodes"]}
+    assert "Atambayev" in names and len(graph["edges"]) == len(names) - 1
+    target = tmp_path / "g.graphml"
+    written = scrutiny("graph", "--format", "graphml", "--out", str(target), db=store_dir)
+    assert written.returncode == 0 and target.read_text().startswith("<?xml")
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

@@ -195,3 +195,34 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
         assert store.schema_version == 3
         (one,) = store.corpus_entities("Atambayev")
         assert one.documents == 2
+
+
+def test_entity_graph_weights_edges_by_shared_documents(store: SQLiteStore, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from scrutiny.corpus.graph import serialise
+
+    store.add(_doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ())))
+    store.add(_doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ())))
+    store.add(_doc("c", ("Osh", "GPE", ()), ("Bishkek", "GPE", ())))
+    nodes, edges = store.entity_graph()
+    names = {n.id: n.name for n in nodes}
+    weights = {frozenset((names[e.source], names[e.target])): e.weight for e in edges}
+    assert weights[frozenset(("Rafik Kamalov", "Karasuu"))] == 2
+    assert weights[frozenset(("Osh", "Bishkek"))] == 1
+    assert frozenset(("Rafik Kamalov", "Bishkek")) not in weights
+    heavy = store.entity_graph(min_weight=2)[1]
+    assert [e.weight for e in heavy] == [2]
+    assert len(heavy[0].documents) == 2
+    osh = store.corpus_entities("Osh")[0].id
+    around = store.entity_graph(entity=osh)[1]
+    assert all(osh in (e.source, e.target) for e in around) and len(around) == 3
+
+    graphml = ET.fromstring(serialise(nodes, edges, "graphml"))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(graphml.findall(".//g:node", ns)) == len(nodes)
+    assert len(graphml.findall(".//g:edge", ns)) == len(edges)
+    gexf = ET.fromstring(serialise(nodes, edges, "gexf"))
+    assert gexf.tag.endswith("gexf")
+    with pytest.raises(ValueError):
+        serialise(nodes, edges, "dot")

@@ -431,6 +431,39 @@ def _print_dossier(dossier: dict[str, Any]) -> None:
         console.print(Text(f"also matching: #{o['id']} {o['name']} ({o['documents']} document(s))"))
 
 
+@main.command()
+@click.option("--entity", "name", help="Only the edges of this entity (name or number).")
+@click.option("--min-weight", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=500, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "graphml", "gexf"]), default="json")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@click.pass_context
+def graph(
+    ctx: click.Context, name: str | None, min_weight: int, limit: int, fmt: str, out: Path | None
+) -> None:
+    """Entities named in the same documents, weighted by how many, as JSON, GraphML or GEXF."""
+    from scrutiny.corpus.graph import serialise
+
+    with _store(ctx) as store:
+        around = None
+        if name is not None:
+            found = (
+                [store.corpus_entity(int(name))[0]]
+                if name.strip().isdigit()
+                else store.corpus_entities(name, limit=1)
+            )
+            if not found:
+                _fail(f"no entity called {name!r} in the store", EXIT_INPUT)
+            around = found[0].id
+        nodes, edges = store.entity_graph(entity=around, min_weight=min_weight, limit=limit)
+    data = serialise(nodes, edges, fmt)
+    if out is None:
+        click.echo(data.decode())
+    else:
+        out.write_bytes(data)
+        click.echo(f"{len(nodes)} entities, {len(edges)} edges written to {out}")
+
+
 @main.command(name="merge-entities")
 @click.argument("keep", type=int)
 @click.argument("other", type=int)

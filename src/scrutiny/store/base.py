@@ -124,6 +124,16 @@ class EntityMember:
 
 
 @dataclass(frozen=True)
+class EntityEdge:
+    """Two corpus entities named in the same documents: ``weight`` documents, some listed."""
+
+    source: int
+    target: int
+    weight: int
+    documents: tuple[str, ...]  # ids of the first documents, as evidence
+
+
+@dataclass(frozen=True)
 class SimilarDocument:
     """Another stored document whose text resembles this one's.
 
@@ -206,6 +216,12 @@ class Store(Protocol):
     def split_entity(self, entity: int, name: str) -> CorpusEntity:
         """Move the members called ``name`` out of ``entity`` into a new corpus entity, and
         keep them apart from then on; returns the new entity."""
+
+    def entity_graph(
+        self, *, entity: int | None = None, min_weight: int = 1, limit: int = 500
+    ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
+        """The heaviest ``limit`` co-occurrence edges (around ``entity`` when given) and their
+        nodes."""
 
     def iter_analyses(self) -> Iterator[Analysis]:
         """Every stored analysis, in the order they were added."""

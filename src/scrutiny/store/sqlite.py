@@ -32,6 +32,7 @@ from scrutiny.store.base import (
     SNIPPET_START,
     CorpusEntity,
     DocumentSummary,
+    EntityEdge,
     EntityMember,
     Facets,
     SearchFilters,
@@ -462,6 +463,12 @@ class SQLiteStore:
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
         with self._errors(), self._read():
             return self._entities.get(entity)
+
+    def entity_graph(
+        self, *, entity: int | None = None, min_weight: int = 1, limit: int = 500
+    ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
+        with self._errors(), self._read():
+            return self._entities.graph(entity, min_weight, limit)
 
     def merge_entities(self, keep: int, other: int) -> CorpusEntity:
         with self._errors(), self._write():

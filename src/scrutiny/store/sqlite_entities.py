@@ -18,9 +18,11 @@ from scrutiny.corpus.resolve import Match, Profile, best_match, merged, name_wor
 from scrutiny.corpus.resolve import fold as fold_word
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis
-from scrutiny.store.base import CorpusEntity, EntityMember
+from scrutiny.store.base import CorpusEntity, EntityEdge, EntityMember
 
 MAX_QUERY_LIMIT = 1_000
+MAX_GRAPH_EDGES = 100_000
+EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
 
 def full_fold(name: str) -> str:
@@ -189,14 +191,7 @@ class EntityIndex:
         return [_entity(r) for r in rows]
 
     def get(self, cid: int) -> tuple[CorpusEntity, list[EntityMember]]:
-        row = self._conn.execute(
-            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
-            " (SELECT count(DISTINCT doc) FROM entity_links WHERE corpus_entity = c.id) AS members"
-            " FROM corpus_entities AS c WHERE c.id = ?",
-            (cid,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no corpus entity {cid}")
+        summary = self.get_summary(cid)
         rows = self._conn.execute(
             "SELECT d.id AS doc_id, d.title, d.published, l.entity_id, e.name, e.type,"
             " l.confidence, l.evidence FROM entity_links AS l"
@@ -218,7 +213,45 @@ class EntityIndex:
             )
             for r in rows
         ]
-        return _entity(row), members
+        return summary, members
+
+    def graph(
+        self, entity: int | None, min_weight: int, limit: int
+    ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
+        limit = max(0, min(limit, MAX_GRAPH_EDGES))
+        around = " AND (a.corpus_entity = ? OR b.corpus_entity = ?)" if entity is not None else ""
+        rows = self._conn.execute(
+            "SELECT a.corpus_entity AS x, b.corpus_entity AS y, count(DISTINCT a.doc) AS w,"
+            " min(a.doc) AS first FROM entity_links AS a JOIN entity_links AS b"
+            f" ON a.doc = b.doc AND a.corpus_entity < b.corpus_entity{around}"
+            " GROUP BY x, y HAVING w >= ? ORDER BY w DESC, x, y LIMIT ?",
+            (*((entity, entity) if entity is not None else ()), max(1, min_weight), limit),
+        ).fetchall()
+        edges = [
+            EntityEdge(r["x"], r["y"], r["w"], self._shared_documents(r["x"], r["y"])) for r in rows
+        ]
+        ids = sorted({e.source for e in edges} | {e.target for e in edges} | _maybe(entity))
+        return [self.get_summary(i) for i in ids], edges
+
+    def _shared_documents(self, x: int, y: int) -> tuple[str, ...]:
+        rows = self._conn.execute(
+            "SELECT DISTINCT d.id FROM entity_links AS a JOIN entity_links AS b ON a.doc = b.doc"
+            " JOIN documents AS d ON d.seq = a.doc WHERE a.corpus_entity = ?"
+            " AND b.corpus_entity = ? ORDER BY d.seq LIMIT ?",
+            (x, y, EDGE_EVIDENCE),
+        ).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def get_summary(self, cid: int) -> CorpusEntity:
+        row = self._conn.execute(
+            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
+            " (SELECT count(DISTINCT doc) FROM entity_links WHERE corpus_entity = c.id) AS members"
+            " FROM corpus_entities AS c WHERE c.id = ?",
+            (cid,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no corpus entity {cid}")
+        return _entity(row)
 
     # --- people's decisions ----------------------------------------------------------------
 
@@ -295,6 +328,10 @@ class EntityIndex:
 
 
 _GROUPS = ("person", "organisation", "place", "group")
+
+
+def _maybe(value: int | None) -> set[int]:
+    return set() if value is None else {value}
 
 
 def _profile_of_entity(row: sqlite3.Row) -> Profile:
