@@ -156,6 +156,14 @@ def test_graph_exports(store_dir: Path, tmp_path: Path) -> None:
     assert written.returncode == 0 and target.read_text().startswith("<?xml")
 
 
+def test_claims_command_runs_on_a_store(store_dir: Path) -> None:
+    tracked = scrutiny("claims", "--tracked", "--format", "json", db=store_dir)
+    assert tracked.returncode == 0, tracked.stderr
+    assert json.loads(tracked.stdout) == []  # one document repeats nothing
+    listed = scrutiny("claims", db=store_dir)
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

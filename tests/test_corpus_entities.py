@@ -187,12 +187,13 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
         store.add(_doc("b", ("Atambaev", "PERSON", ())))
     # Take the file back to schema version 2, as a store made before migration 0003 was.
     conn = sqlite3.connect(path, isolation_level=None)
-    for table in ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions"):
+    tables = ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
+    for table in (*tables, "claim_bands", "claim_prints"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 2")
     conn.close()
     with SQLiteStore.open(path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         (one,) = store.corpus_entities("Atambayev")
         assert one.documents == 2
 

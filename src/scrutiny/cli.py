@@ -464,6 +464,38 @@ def graph(
         click.echo(f"{len(nodes)} entities, {len(edges)} edges written to {out}")
 
 
+@main.command()
+@click.option("--tracked", is_flag=True, help="Only claims made in two or more documents.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def claims(ctx: click.Context, tracked: bool, limit: int, fmt: str) -> None:
+    """Stored claims grouped with their repeats in other documents, most widespread first."""
+    from dataclasses import asdict
+
+    with _store(ctx) as store:
+        clusters = store.claim_clusters(min_documents=2 if tracked else 1, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([asdict(c) for c in clusters], ensure_ascii=False, indent=2))
+        return
+    from rich.text import Text
+
+    console = _console()
+    if not clusters:
+        console.print("no claims" + (" made in more than one document" if tracked else ""))
+    for c in clusters:
+        console.print(
+            Text(f"#{c.id}", style="dim")
+            .append(f"  {c.documents} document(s)")
+            .append(f", first seen {c.first_seen}" if c.first_seen else "")
+        )
+        for claim in c.claims:
+            where = claim.title or claim.source or claim.doc_id.removeprefix("sha256:")[:12]
+            line = Text(f"  {claim.published or '????-??-??'}  ", style="dim")
+            line.append(where, style="bold").append(f" [{claim.similarity:.2f}]  ")
+            console.print(line.append(claim.text))
+
+
 @main.command(name="merge-entities")
 @click.argument("keep", type=int)
 @click.argument("other", type=int)

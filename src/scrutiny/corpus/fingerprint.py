@@ -32,6 +32,7 @@ __all__ = [
     "Fingerprint",
     "Passage",
     "band_keys",
+    "claim_signature",
     "fingerprint",
     "passages",
     "relation",
@@ -47,6 +48,11 @@ DUPLICATE = 0.9
 NEAR_DUPLICATE = 0.5
 REWORDED = 0.6  # of content words; unrelated news articles stay below 0.3
 PASSAGE_MATCH = 0.5
+# Claims: two claims are one when their content-word stems overlap this much; a paraphrase keeps
+# names, numbers and key words while changing the function words and the order.
+CLAIM_MATCH = 0.5
+MIN_CLAIM_WORDS = 5  # fewer content words than this say too little to track
+_SUFFIX = re.compile(r"(?<=\w{3})(?:ing|ed|es|s|ly)$")
 # Paragraphs shorter than this are too generic ("All rights reserved.") to say a text was reused.
 MIN_PASSAGE_WORDS = 25
 # Bounds the work matrix (chunk × NUM_PERM uint64) at ~10 MB whatever the document's size.
@@ -128,6 +134,17 @@ def passages(text: str) -> list[Passage]:
         if signature is not None:
             found.append(Passage(start, end, signature))
     return found
+
+
+def claim_signature(text: str) -> Signature | None:
+    """The signature of a claim's content-word stems; ``None`` when it has too few to track.
+
+    Numbers stay: "killed 12" and "killed 21" are different claims.
+    """
+    stems = {_SUFFIX.sub("", t) for t in _tokens(text) if t not in _STOPWORDS}
+    if len(stems) < MIN_CLAIM_WORDS:
+        return None
+    return _minhash(np.unique(_token_hashes(sorted(stems))))
 
 
 def similarity(a: Signature, b: Signature) -> float:

@@ -134,6 +134,34 @@ class EntityEdge:
 
 
 @dataclass(frozen=True)
+class TrackedClaim:
+    """One occurrence of a claim: where it stands, and how close it is to the cluster."""
+
+    doc_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    start: int
+    end: int
+    text: str
+    checkworthiness: float | None
+    similarity: float  # estimated Jaccard of content-word stems with the claim it joined
+
+
+@dataclass(frozen=True)
+class ClaimCluster:
+    """The same claim, verbatim or paraphrased, in several documents; oldest first.
+
+    ``first_seen`` is the earliest published date among them (else the date it was added).
+    """
+
+    id: int
+    documents: int
+    first_seen: str
+    claims: tuple[TrackedClaim, ...]
+
+
+@dataclass(frozen=True)
 class SimilarDocument:
     """Another stored document whose text resembles this one's.
 
@@ -222,6 +250,9 @@ class Store(Protocol):
     ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
         """The heaviest ``limit`` co-occurrence edges (around ``entity`` when given) and their
         nodes."""
+
+    def claim_clusters(self, *, min_documents: int = 2, limit: int = 20) -> list[ClaimCluster]:
+        """Claims made in at least ``min_documents`` documents, the most widespread first."""
 
     def iter_analyses(self) -> Iterator[Analysis]:
         """Every stored analysis, in the order they were added."""

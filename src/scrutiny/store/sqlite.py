@@ -30,6 +30,7 @@ from scrutiny.store.base import (
     FACETS,
     SNIPPET_END,
     SNIPPET_START,
+    ClaimCluster,
     CorpusEntity,
     DocumentSummary,
     EntityEdge,
@@ -43,6 +44,7 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
+from scrutiny.store.sqlite_claims import ClaimIndex, claim_prints
 from scrutiny.store.sqlite_entities import EntityIndex
 
 APPLICATION_ID = 1396920917  # "SCRU", set by migration 0001
@@ -125,6 +127,7 @@ class SQLiteStore:
         self._conn = conn
         self.location = location
         self._entities = EntityIndex(conn)
+        self._claims = ClaimIndex(conn)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -153,6 +156,8 @@ class SQLiteStore:
             store._fingerprint_older_documents()
         if before < _CORPUS_ENTITIES_VERSION:
             store._link_older_documents()
+        if before < _CLAIM_PRINTS_VERSION:
+            store._index_older_claims()
         return store
 
     def close(self) -> None:
@@ -187,6 +192,7 @@ class SQLiteStore:
                 return False  # the common re-add costs a read, not a write lock
             # Hashing is CPU work: done before the write lock is taken, not while holding it.
             prints = _Prints.of(analysis.document.text)
+            claims = claim_prints(analysis)
             with self._write():
                 seq = self._insert_document(analysis)
                 if seq is None:
@@ -194,6 +200,7 @@ class SQLiteStore:
                 self._insert_annotations(seq, analysis.annotations)
                 self._insert_entities(seq, analysis)
                 self._entities.link_document(seq, analysis)
+                self._claims.index_document(seq, claims)
                 self._insert_provenance(seq, analysis.provenance)
                 self._insert_fingerprints(seq, prints)
         return True
@@ -294,6 +301,21 @@ class SQLiteStore:
         self._conn.executemany(
             "INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands
         )
+
+    def _index_older_claims(self) -> None:
+        """Track the claims of documents stored before schema version 4, oldest first."""
+        with self._errors():
+            seqs = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT DISTINCT doc FROM annotations WHERE layer = 'claim' ORDER BY doc"
+                )
+            ]
+            for seq in seqs:
+                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
+                prints = claim_prints(self._load(row.fetchone()))
+                with self._write():
+                    self._claims.index_document(seq, prints)
 
     def _link_older_documents(self) -> None:
         """Resolve the entities of documents stored before schema version 3, oldest first."""
@@ -463,6 +485,10 @@ class SQLiteStore:
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
         with self._errors(), self._read():
             return self._entities.get(entity)
+
+    def claim_clusters(self, *, min_documents: int = 2, limit: int = 20) -> list[ClaimCluster]:
+        with self._errors(), self._read():
+            return self._claims.clusters(min_documents, limit)
 
     def entity_graph(
         self, *, entity: int | None = None, min_weight: int = 1, limit: int = 500
@@ -660,6 +686,7 @@ class SQLiteStore:
 
 _FINGERPRINTS_VERSION = 2  # the migration that added fingerprints
 _CORPUS_ENTITIES_VERSION = 3  # the migration that added cross-document entities
+_CLAIM_PRINTS_VERSION = 4  # the migration that added claim tracking
 
 # Each facet counts distinct matching documents (m) per value.
 _FACET_SQL = {

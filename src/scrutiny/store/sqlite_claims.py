@@ -1,0 +1,134 @@
+"""The SQLite side of claim tracking: claim signatures, their band keys, and the clusters.
+
+:class:`ClaimIndex` runs inside the store's transactions. A new document's claims are compared
+only with the earlier claims sharing an LSH band key, and join the cluster of the most similar
+one (estimated Jaccard of content-word stems >= ``CLAIM_MATCH``, same numbers); the other
+documents are never revisited.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from scrutiny.corpus import fingerprint as fp
+from scrutiny.model import Analysis
+from scrutiny.store.base import ClaimCluster, TrackedClaim
+
+MAX_CLUSTERS = 1_000
+MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_of(text: str) -> str:
+    return " ".join(sorted(set(_NUMBER.findall(text))))
+
+
+@dataclass(frozen=True)
+class ClaimPrint:
+    """A claim of the document being added, hashed before the write lock is taken."""
+
+    claim_id: str
+    numbers: str
+    signature: fp.Signature
+
+
+def claim_prints(analysis: Analysis) -> list[ClaimPrint]:
+    out = []
+    for a in analysis.layer("claim"):
+        text = analysis.document.slice(a.span)
+        signature = fp.claim_signature(text)
+        if signature is not None:
+            out.append(ClaimPrint(a.id, numbers_of(text), signature))
+    return out
+
+
+class ClaimIndex:
+    """Tracked claims in one SQLite connection (rows as :class:`sqlite3.Row`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def index_document(self, seq: int, prints: list[ClaimPrint]) -> None:
+        for p in prints:
+            keys = fp.band_keys(p.signature)
+            cluster, similarity = self._best_cluster(seq, p, keys)
+            cur = self._conn.execute(
+                "INSERT INTO claim_prints (doc, claim_id, cluster, similarity, numbers, signature)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (seq, p.claim_id, cluster or 0, similarity, p.numbers, fp.to_bytes(p.signature)),
+            )
+            pid = int(cur.lastrowid or 0)
+            if cluster is None:  # a claim seen for the first time starts its own cluster
+                self._conn.execute("UPDATE claim_prints SET cluster = ? WHERE id = ?", (pid, pid))
+            self._conn.executemany(
+                "INSERT INTO claim_bands (key, print) VALUES (?, ?)", ((k, pid) for k in keys)
+            )
+
+    def _best_cluster(self, seq: int, p: ClaimPrint, keys: list[int]) -> tuple[int | None, float]:
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            "SELECT cp.cluster, cp.numbers, cp.signature FROM claim_prints AS cp"
+            f" WHERE cp.id IN (SELECT print FROM claim_bands WHERE key IN ({marks}))"
+            " AND cp.doc != ? ORDER BY cp.id",
+            (*keys, seq),
+        ).fetchall()
+        best: tuple[int | None, float] = (None, 1.0)
+        best_score = 0.0
+        for r in rows:
+            if r["numbers"] != p.numbers:
+                continue
+            score = fp.similarity(p.signature, fp.from_bytes(r["signature"]))
+            if score >= fp.CLAIM_MATCH and score > best_score:
+                best, best_score = (r["cluster"], round(score, 3)), score
+        return best
+
+    def clusters(self, min_documents: int, limit: int) -> list[ClaimCluster]:
+        limit = max(0, min(limit, MAX_CLUSTERS))
+        rows = self._conn.execute(
+            "SELECT cluster, count(DISTINCT doc) AS n FROM claim_prints GROUP BY cluster"
+            " HAVING n >= ? ORDER BY n DESC, cluster LIMIT ?",
+            (max(1, min_documents), limit),
+        ).fetchall()
+        return [self._cluster(r["cluster"], r["n"]) for r in rows]
+
+    def _cluster(self, cluster: int, documents: int) -> ClaimCluster:
+        claims = list(self._claims(cluster))
+        claims.sort(key=lambda c: (c.published or "9999", c.doc_id))
+        dated = [c.published for c in claims if c.published]
+        first_seen = min(dated) if dated else self._first_added(cluster)
+        return ClaimCluster(cluster, documents, first_seen, tuple(claims[:MAX_CLAIMS_SHOWN]))
+
+    def _claims(self, cluster: int) -> Iterator[TrackedClaim]:
+        rows = self._conn.execute(
+            "SELECT d.id, d.title, d.source, d.published, a.char_start, a.char_end,"
+            " substr(d.text, a.char_start + 1, a.char_end - a.char_start) AS text,"
+            " json_extract(a.attrs, '$.checkworthiness') AS cw, cp.similarity"
+            " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
+            " JOIN annotations AS a ON a.doc = cp.doc AND a.id = cp.claim_id"
+            " WHERE cp.cluster = ? ORDER BY cp.id",
+            (cluster,),
+        )
+        for r in rows:
+            cw = r["cw"]
+            yield TrackedClaim(
+                r["id"],
+                r["title"],
+                r["source"],
+                r["published"],
+                r["char_start"],
+                r["char_end"],
+                r["text"],
+                float(cw) if isinstance(cw, int | float) else None,
+                r["similarity"],
+            )
+
+    def _first_added(self, cluster: int) -> str:
+        row = self._conn.execute(
+            "SELECT min(d.added) FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
+            " WHERE cp.cluster = ?",
+            (cluster,),
+        ).fetchone()
+        return str(row[0] or "")

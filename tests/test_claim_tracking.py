@@ -1,0 +1,78 @@
+"""The same claim found again in other documents, verbatim or paraphrased, as clusters."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scrutiny.model import Analysis, Annotation, Document, Span
+from scrutiny.store.sqlite import SQLiteStore
+
+CLAIM = "The police arrested 12 members of the movement in Osh in 2015."
+
+
+def _doc(title: str, published: str | None, *claims: str, filler: str = "") -> Analysis:
+    text = f"{title} report. {filler} " + " ".join(claims)
+    notes = []
+    for i, claim in enumerate(claims):
+        start = text.index(claim)
+        attrs = {"checkworthiness": 0.8, "attribution": {"type": "author", "source": None}}
+        span = Span(start, start + len(claim))
+        notes.append(Annotation(f"c{i}", "claim", span, "claim", "test", "1", 0.8, attrs))
+    return Analysis(Document.from_text(text, title=title, published=published), tuple(notes), {})
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore.open(tmp_path / "s.db") as s:
+        yield s
+
+
+def test_verbatim_and_paraphrased_claims_cluster_with_first_seen(store: SQLiteStore) -> None:
+    store.add(_doc("later", "2016-05-01", CLAIM, "Taxes on imported cars went up last year."))
+    store.add(_doc("earliest", "2015-11-02", CLAIM))
+    paraphrase = "In 2015, 12 members of the movement were arrested by the police in Osh."
+    store.add(_doc("reworded", None, paraphrase))
+    store.add(_doc("numbers", "2017-01-01", CLAIM.replace("12", "21")))
+    store.add(_doc("other", "2017-01-02", "The court sentenced the imam to ten years in prison."))
+    (cluster,) = store.claim_clusters()
+    assert cluster.documents == 3
+    assert cluster.first_seen == "2015-11-02"
+    assert [c.title for c in cluster.claims] == ["earliest", "later", "reworded"]
+    assert {c.text for c in cluster.claims} == {CLAIM, paraphrase}
+    assert all(c.checkworthiness == 0.8 for c in cluster.claims)
+    # A different number is a different claim, however alike the words.
+    singles = store.claim_clusters(min_documents=1, limit=100)
+    assert any(c.claims[0].title == "numbers" and c.documents == 1 for c in singles)
+
+
+def test_short_claims_are_not_tracked_and_deleting_removes_prints(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    short = _doc("short", None, "Osh is big.")
+    store.add(short)
+    a = _doc("a", None, CLAIM)
+    store.add(a)
+    assert store.claim_clusters(min_documents=1) and len(store.claim_clusters(min_documents=1)) == 1
+    store.delete(a.document.id)
+    assert store.claim_clusters(min_documents=1) == []
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        assert conn.execute("SELECT count(*) FROM claim_bands").fetchone() == (0,)
+
+
+def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        store.add(_doc("one", "2015-01-01", CLAIM))
+        store.add(_doc("two", "2015-02-01", CLAIM))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE claim_bands")
+    conn.execute("DROP TABLE claim_prints")
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        (cluster,) = store.claim_clusters()
+        assert cluster.documents == 2
