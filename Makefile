@@ -30,6 +30,8 @@ demo: install
 	$(VENV)/bin/scrutiny --db $(DB) add $(SHARED)/examples $(PTC_SAMPLE)
 	$(VENV)/bin/scrutiny --db $(DB) list
 	$(VENV)/bin/scrutiny --db $(DB) search "Narymbaev extortion"
+	@echo "open http://127.0.0.1:8000 (Ctrl-C stops the server)"
+	$(VENV)/bin/scrutiny --db $(DB) serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(VENV)/bin/ruff check src tests bench

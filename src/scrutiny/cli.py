@@ -560,11 +560,13 @@ def export(ctx: click.Context, fmt: str, out: Path) -> None:
 
 
 def _register_subcommands() -> None:
-    # The evaluation commands live with the evaluation code; their heavy imports stay lazy.
+    # The evaluation and web commands live with their code; their heavy imports stay lazy.
     from scrutiny.eval.cli import eval_, ptc
+    from scrutiny.web.cli import serve
 
     main.add_command(ptc)
     main.add_command(eval_)
+    main.add_command(serve)
 
 
 _register_subcommands()

@@ -1,0 +1,225 @@
+"""The web application: one FastAPI app serving the REST API, the pages and their assets.
+
+This module owns assembly and the rules every response follows: security headers (a
+Content-Security-Policy without inline scripts), the request size limit, the same-origin rule for
+requests that change something, and errors as ``{"error": {"code", "message"}}`` JSON (an HTML
+page for browser routes) without stack traces. Routes live in ``api.py`` and ``pages.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scrutiny import __version__
+from scrutiny.errors import IngestError, NotFound, ScrutinyError, StoreError
+from scrutiny.web.service import Analyse, Analyser, ApiError, Settings, error_code
+
+log = logging.getLogger("scrutiny.web")
+HERE = Path(__file__).parent
+API_PREFIX = "/api/"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# No inline script or style anywhere, so injected markup could not run even if escaping failed.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+# Swagger UI is not vendored (a megabyte of JavaScript); /docs loads it from its CDN and says
+# so when offline. Only that page, which shows no document text, gets these allowances.
+DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_CSP = (
+    f"default-src 'none'; script-src 'self' {DOCS_CDN}; style-src 'self' 'unsafe-inline' "
+    f"{DOCS_CDN}; img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+STATUS_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    411: "length_required",
+    413: "too_large",
+    415: "unsupported_format",
+    422: "invalid_request",
+}
+
+
+def create_app(
+    store_location: str | Path | None = None,
+    *,
+    analyse: Analyse | None = None,
+    **limits: Any,
+) -> FastAPI:
+    """The app over the store at ``store_location`` (the same syntax as ``--db``).
+
+    ``analyse`` replaces the default pipeline (tests pass a cheaper one); ``limits`` override
+    the :class:`~scrutiny.web.service.Settings` bounds. The store must be a file: each request
+    opens its own connection, which an in-memory database would not survive.
+    """
+    from scrutiny.store import MEMORY, resolve_location
+
+    path = resolve_location(store_location)
+    if path == MEMORY:
+        raise StoreError("the web server needs a store on disk, not an in-memory database")
+    settings = Settings(store_path=path, **limits)
+    app = FastAPI(
+        title="scrutiny",
+        version=__version__,
+        description="Analyse statements, press releases and news; search what was found.",
+        docs_url=None,  # served below, so that its CDN scripts get their own policy
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.analyser = Analyser(analyse)
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    _install_middleware(app, settings)
+    _install_error_handlers(app)
+    from scrutiny.web import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.get("/docs", include_in_schema=False)(docs_page)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        refused = _refuse(request, settings)
+        response = refused if refused is not None else await call_next(request)
+        _secure_headers(request, response)
+        return response
+
+
+def _refuse(request: Request, settings: Settings) -> Response | None:
+    """An error response for a request refused before its body is read, or ``None``."""
+    if request.method not in UNSAFE_METHODS:
+        return None
+    if not _same_origin(request):
+        # No tokens yet (slice 2): without this, any web page could post to a local server.
+        return _error(request, 403, "cross_origin", "cross-site requests are not accepted")
+    length = request.headers.get("content-length")
+    if length is None:
+        if request.headers.get("transfer-encoding"):
+            return _error(request, 411, "length_required", "send a Content-Length header")
+        return None
+    if not length.isdigit():
+        return _error(request, 400, "bad_request", "invalid Content-Length header")
+    if int(length) > settings.max_request_bytes:
+        limit = settings.max_request_bytes
+        return _error(request, 413, "too_large", f"request body is over the {limit:,} byte limit")
+    return None
+
+
+def _same_origin(request: Request) -> bool:
+    # Browsers say where a request comes from in Sec-Fetch-Site; older ones only in Origin.
+    # Clients that are not browsers (curl, scripts) send neither and are not a CSRF vector.
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _secure_headers(request: Request, response: Response) -> None:
+    docs = request.url.path == "/docs"
+    response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["X-Frame-Options"] = "DENY"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX) or request.url.path == "/openapi.json"
+
+
+def _error(request: Request, status: int, code: str, message: str) -> Response:
+    response: Response
+    if _is_api(request):
+        response = JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    else:
+        templates: Jinja2Templates = request.app.state.templates
+        context = {"status": status, "code": code, "message": message}
+        response = templates.TemplateResponse(request, "error.html", context, status_code=status)
+    # Errors raised past the middleware (a crash) still need the policy.
+    _secure_headers(request, response)
+    return response
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return _error(request, exc.status, exc.code, exc.message)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        # The message of a user's mistake (a bad or ambiguous id) helps them; that of a database
+        # failure names files on the server, so it goes to the log only.
+        if str(exc).startswith(("ambiguous id prefix", "not a document id", "id prefix")):
+            return _error(request, 400, "bad_id", str(exc))
+        log.error("store error on %s: %s", request.url.path, exc)
+        return _error(request, 500, "store_error", "the store could not be read or written")
+
+    @app.exception_handler(IngestError)
+    async def ingest_error(request: Request, exc: IngestError) -> Response:
+        return _error(request, 422, error_code(exc), exc.reason)
+
+    @app.exception_handler(ScrutinyError)
+    async def scrutiny_error(request: Request, exc: ScrutinyError) -> Response:
+        return _error(request, 500, error_code(exc), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error(request, 422, "invalid_request", _describe(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = STATUS_CODES.get(exc.status_code, "error")
+        return _error(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return _error(request, 500, "internal_error", "internal error")
+
+
+def _describe(exc: RequestValidationError) -> str:
+    # Name the fields and what is wrong, never echo the input: it may be large or hostile.
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where}: {err.get('msg', 'invalid')}" if where else str(err.get("msg")))
+    return "; ".join(parts) or "invalid request"
+
+
+def docs_page() -> HTMLResponse:
+    """Swagger UI for /openapi.json, started by a script of ours rather than an inline one."""
+    return HTMLResponse(
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>scrutiny API</title>"
+        f'<link rel=stylesheet href="{DOCS_CDN}/npm/swagger-ui-dist@5/swagger-ui.css"></head>'
+        '<body><div id="swagger-ui"><p>The interactive documentation needs Swagger UI from '
+        f"{DOCS_CDN}. Offline, read the schema at <a href=/openapi.json>/openapi.json</a> "
+        "or docs/web.md.</p></div>"
+        f'<script src="{DOCS_CDN}/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>'
+        '<script src="/static/docs.js"></script></body></html>'
+    )

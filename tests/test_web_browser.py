@@ -1,0 +1,219 @@
+"""The web UI in a real browser: headless Chromium driven by Playwright against a live server.
+
+Set SCRUTINY_SCREENSHOTS=docs/img to refresh the screenshots in the documentation.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import SEED
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "needs Debian's /usr/bin/chromium (`make system-deps` installs it)", allow_module_level=True
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (dev extra)")
+uvicorn = pytest.importorskip("uvicorn")
+
+from scrutiny.web import create_app  # noqa: E402 - after the skips, which need no FastAPI
+
+Page = Any  # playwright's Page; its type stubs are not worth a hard import here
+HOSTILE = (
+    "Angela Merkel spoke in Berlin on Monday.\n"
+    "<script>window.__xss = 1; alert('script')</script>\n"
+    "<img src=x onerror=\"window.__xss = 2; alert('img')\">\n"
+    '<a href="javascript:window.__xss = 3">a javascript: link</a>\n'
+    "<style>body { display: none }</style><div style=\"background:url('x')\">css</div>\n"
+    '"We will <svg onload=alert(5)> never give in," Merkel said.'
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(tmp_path_factory.mktemp("ui") / "store.db")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 860})
+    pg = context.new_page()
+    pg.dialogs = []  # every alert/confirm a page opens; XSS tests expect none
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    yield pg
+    context.close()
+
+
+def shoot(page: Page, name: str) -> None:
+    folder = os.environ.get("SCRUTINY_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name))
+
+
+@pytest.fixture(scope="module")
+def seed_url(browser: Any, base_url: str) -> str:
+    """Upload the seed through the upload page once; the URL of its document view."""
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(f"{base_url}/upload")
+    pg.set_input_files("#files", str(SEED))
+    pg.click("form.upload button[type=submit]")
+    pg.wait_for_url("**/documents/sha256:*")
+    url: str = pg.url
+    context.close()
+    return url
+
+
+def test_upload_shows_analysis(page: Page, base_url: str, seed_url: str) -> None:
+    page.goto(seed_url)
+    assert page.locator("h1").inner_text() == "The Dangers of Cooperating with Russia"
+    assert page.locator("#doc-text span.m").count() > 50
+    layers = page.locator("#layers label").all_inner_texts()
+    assert any(t.strip().startswith("PERSON") for t in layers), layers
+    assert any(t.strip().startswith("quote") for t in layers)
+    assert page.locator("details[data-layer=entity] button.finding").count() > 5
+    shoot(page, "document.png")
+    page.goto(f"{base_url}/documents")
+    assert page.locator("table.docs a", has_text="Cooperating with Russia").count() == 1
+    shoot(page, "documents.png")
+    page.goto(f"{base_url}/upload")
+    shoot(page, "upload.png")
+
+
+def _background(page: Page, selector: str) -> str:
+    colour: str = page.eval_on_selector(selector, "el => getComputedStyle(el).backgroundColor")
+    return colour
+
+
+def test_toggle_layer(page: Page, seed_url: str) -> None:
+    page.goto(seed_url)
+    box = page.locator("#layers label", has_text="PERSON").locator("input")
+    key = box.get_attribute("data-key")
+    # A run covered only by PERSON mentions: hiding the layer leaves it uncoloured.
+    only = f'#doc-text span.m[data-k="{key}"]'
+    assert page.locator(only).count() > 0
+    before = _background(page, only)
+    assert before != "rgba(0, 0, 0, 0)"
+    box.uncheck()
+    assert _background(page, only) == "rgba(0, 0, 0, 0)"
+    assert page.locator(f"{only}.off").count() == page.locator(only).count()
+    box.check()
+    assert _background(page, only) == before
+
+
+def test_click_finding_highlights_span(page: Page, seed_url: str) -> None:
+    page.goto(seed_url)
+    finding = page.locator("details[data-layer=quote] button.finding").first
+    start, end = int(finding.get_attribute("data-start")), int(finding.get_attribute("data-end"))
+    assert "confidence" in finding.get_attribute("title")  # the hover text
+    assert "quotes" in finding.get_attribute("title")  # names the analyzer
+    finding.click()
+    focused = page.locator("#doc-text span.m.focus")
+    assert focused.count() >= 1
+    offsets = [
+        (int(el.get_attribute("data-o")), int(el.get_attribute("data-e"))) for el in focused.all()
+    ]
+    assert min(o for o, _ in offsets) <= start and max(e for _, e in offsets) >= end
+    assert all(o < end and e > start for o, e in offsets)
+    page.wait_for_timeout(600)  # smooth scrolling
+    assert focused.first.is_visible()
+    box = focused.first.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 860
+    assert finding.get_attribute("aria-current") == "true"
+
+
+def test_keyboard_reaches_findings(page: Page, seed_url: str) -> None:
+    page.goto(seed_url)
+    first = page.locator("button.finding").first
+    first.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#doc-text span.m.focus").count() >= 1
+
+
+def test_search_with_facet(page: Page, base_url: str, seed_url: str) -> None:
+    page.goto(f"{base_url}/search")
+    page.fill("#q", "arrested")
+    page.press("#q", "Enter")
+    page.wait_for_url("**/search?q=arrested*")
+    assert page.locator("li.hit").count() == 1
+    assert page.locator("li.hit mark").first.inner_text().lower() == "arrested"
+    page.locator(".facet a.facet-link", has_text="PERSON").click()
+    page.wait_for_url("**type=PERSON*")
+    assert page.locator(".active-filters .chip", has_text="type: PERSON").count() == 1
+    assert page.locator("a.facet-link.active", has_text="PERSON").count() == 1
+    assert page.locator("li.hit").count() == 1
+    shoot(page, "search.png")
+    page.locator(".active-filters .chip").click()  # removing the filter
+    page.wait_for_url("**/search?q=arrested")
+
+
+def _assert_nothing_ran(page: Page) -> None:
+    assert page.dialogs == []
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.locator("#doc-text img, #doc-text script, #doc-text svg, #doc-text a").count() == 0
+    assert page.locator("body").is_visible()
+
+
+def test_hostile_pasted_text_runs_nothing(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/upload")
+    page.fill("#title", "<img src=x onerror=\"alert('title')\">")
+    page.fill("#text", HOSTILE)
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url("**/documents/sha256:*")
+    _assert_nothing_ran(page)
+    text = page.locator("#doc-text").text_content()
+    assert "<script>window.__xss = 1;" in text
+    assert "javascript:window.__xss" in text
+    assert page.locator("h1").inner_text().startswith("<img")
+    for finding in page.locator("button.finding").all()[:5]:
+        finding.click()
+    page.locator("#layers input").first.uncheck()
+    page.goto(f"{base_url}/search?q=javascript")
+    assert page.locator("li.hit").count() >= 1
+    assert page.dialogs == []
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_hostile_file_runs_nothing(page: Page, base_url: str, tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("A statement by the ministry.\n" + HOSTILE.replace("Monday", "Tuesday"))
+    page.goto(f"{base_url}/upload")
+    page.set_input_files("#files", str(hostile))
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url("**/documents/sha256:*")
+    _assert_nothing_ran(page)
