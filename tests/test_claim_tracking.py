@@ -76,3 +76,17 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     with SQLiteStore.open(path) as store:
         (cluster,) = store.claim_clusters()
         assert cluster.documents == 2
+
+
+def test_a_much_repeated_claim_indexes_only_its_first_occurrences(
+    store: SQLiteStore, tmp_path: Path
+) -> None:
+    from scrutiny.store.sqlite_claims import REPRESENTATIVES
+
+    for i in range(REPRESENTATIVES + 5):
+        store.add(_doc(f"copy {i}", f"2015-01-{i + 1:02d}", CLAIM))
+    (cluster,) = store.claim_clusters()
+    assert cluster.documents == REPRESENTATIVES + 5  # every repeat still joins the cluster
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        (indexed,) = conn.execute("SELECT count(DISTINCT print) FROM claim_bands").fetchone()
+    assert indexed == REPRESENTATIVES

@@ -18,6 +18,10 @@ from scrutiny.model import Analysis
 from scrutiny.store.base import ClaimCluster, TrackedClaim
 
 MAX_CLUSTERS = 1_000
+# Only a cluster's first claims are indexed by band key: a claim repeated in thousands of
+# documents is still found through them, and a new claim's lookup stays bounded however often
+# the claims it resembles were repeated.
+REPRESENTATIVES = 8
 MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -63,9 +67,18 @@ class ClaimIndex:
             pid = int(cur.lastrowid or 0)
             if cluster is None:  # a claim seen for the first time starts its own cluster
                 self._conn.execute("UPDATE claim_prints SET cluster = ? WHERE id = ?", (pid, pid))
+            elif self._size(cluster) > REPRESENTATIVES:
+                continue
             self._conn.executemany(
                 "INSERT INTO claim_bands (key, print) VALUES (?, ?)", ((k, pid) for k in keys)
             )
+
+    def _size(self, cluster: int) -> int:
+        row = self._conn.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM claim_prints WHERE cluster = ? LIMIT ?)",
+            (cluster, REPRESENTATIVES + 1),
+        ).fetchone()
+        return int(row[0])
 
     def _best_cluster(self, seq: int, p: ClaimPrint, keys: list[int]) -> tuple[int | None, float]:
         marks = ",".join("?" * len(keys))

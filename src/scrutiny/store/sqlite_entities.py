@@ -21,6 +21,9 @@ from scrutiny.model import Analysis
 from scrutiny.store.base import CorpusEntity, EntityEdge, EntityMember
 
 MAX_QUERY_LIMIT = 1_000
+# Members only break ties between equally good candidates; counting past this would make adding
+# a document slower the more often the entity was seen before.
+MEMBERS_COUNTED = 1_000
 MAX_GRAPH_EDGES = 100_000
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
@@ -93,10 +96,11 @@ class EntityIndex:
         marks = ",".join("?" * len(keys))
         rows = self._conn.execute(
             "SELECT c.id, c.type, c.grp, c.names, c.roles,"
-            " (SELECT count(*) FROM entity_links AS l WHERE l.corpus_entity = c.id) AS members"
+            " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
+            "  WHERE l.corpus_entity = c.id LIMIT ?)) AS members"
             " FROM corpus_entities AS c WHERE c.id IN"
             f" (SELECT corpus_entity FROM corpus_keys WHERE key IN ({marks})) ORDER BY c.id",
-            keys,
+            (MEMBERS_COUNTED, *keys),
         ).fetchall()
         return [_candidate(r) for r in rows]
 
