@@ -164,6 +164,22 @@ def test_claims_command_runs_on_a_store(store_dir: Path) -> None:
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
 
 
+def test_export_import_round_trip_and_parquet(store_dir: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "all.jsonl"
+    assert scrutiny("export", "--format", "jsonl", "--out", str(dump), db=store_dir).returncode == 0
+    dump.write_text(dump.read_text() + "not a record\n")
+    fresh = tmp_path / "fresh"
+    out = scrutiny("import", str(dump), db=fresh)
+    assert out.returncode == 1 and "imported 1, already stored 0, failed 1" in out.stdout
+    assert "all.jsonl:2:" in out.stderr and "Traceback" not in out.stderr
+    doc_id = json.loads(dump.read_text().splitlines()[0])["document"]["id"]
+    before = scrutiny("show", doc_id, "--format", "json", db=store_dir).stdout
+    assert scrutiny("show", doc_id, "--format", "json", db=fresh).stdout == before
+    pq = tmp_path / "pq"
+    assert scrutiny("export", "--format", "parquet", "--out", str(pq), db=fresh).returncode == 0
+    assert (pq / "documents.parquet").exists() and (pq / "entity.parquet").exists()
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from helpers import SEED, analyze_with
-from scrutiny.export import CSV_COLUMNS, export, guard_cell, unguard_cell
+from scrutiny.analyzers.entities import EntityAnalyzer
+from scrutiny.errors import ScrutinyError
+from scrutiny.export import (
+    CSV_COLUMNS,
+    analysis_from_record,
+    export,
+    export_parquet,
+    export_record,
+    guard_cell,
+    read_jsonl,
+    unguard_cell,
+)
 from scrutiny.model import Analysis, Annotation, Document, Span
 from scrutiny.store.sqlite import SQLiteStore
 
@@ -34,7 +45,7 @@ def _analysis_at(text: str, *needles: str, title: str | None = None) -> Analysis
 
 @pytest.fixture(scope="module")
 def seed_analysis() -> Analysis:
-    return analyze_with(SEED.read_text(encoding="utf-8"))
+    return analyze_with(SEED.read_text(encoding="utf-8"), EntityAnalyzer())
 
 
 def _csv(analyses: list[Analysis]) -> tuple[int, list[dict[str, str]], str]:
@@ -52,8 +63,10 @@ def test_jsonl_round_trip(seed_analysis: Analysis) -> None:
     lines = text.splitlines()  # splits at U+2028 too: records must not contain one raw
     assert len(lines) == 2 and text.endswith("\n")
     records = [json.loads(line) for line in lines]
-    assert records[0] == seed_analysis.to_dict()
-    assert records[1] == hostile.to_dict()
+    assert records[0] == export_record(seed_analysis)
+    assert records[1] == export_record(hostile)
+    assert analysis_from_record(records[0]) == seed_analysis
+    assert analysis_from_record(records[1]) == hostile
     assert records[1]["document"]["text"] == hostile.document.text
     assert "\u2028" not in text and "\\u2028" in text
     assert "Bishkek" in lines[0]  # not ASCII-escaped: ensure_ascii=False
@@ -137,4 +150,65 @@ def test_export_from_store_file(tmp_path: Path, seed_analysis: Analysis) -> None
         seed_analysis.document.id,
         other.document.id,
     ]
-    assert records[0] == seed_analysis.to_dict()
+    assert records[0] == export_record(seed_analysis)
+
+
+def test_export_then_import_into_a_fresh_store_is_identical(
+    tmp_path: Path, seed_analysis: Analysis
+) -> None:
+    hostile = _analysis_at(HOSTILE, "=HYPERLINK", "@SUM", title="hostile")
+    with SQLiteStore.open(tmp_path / "one.db") as one:
+        one.add(seed_analysis)
+        one.add(hostile)
+        out = io.StringIO()
+        export(one.iter_analyses(), "jsonl", out)
+        originals = list(one.iter_analyses())
+    with SQLiteStore.open(tmp_path / "two.db") as two:
+        for item in read_jsonl(out.getvalue().splitlines(), "export.jsonl"):
+            assert not isinstance(item, ScrutinyError), item
+            assert two.add(item)
+        assert list(two.iter_analyses()) == originals
+        assert two.corpus_entities("Atambayev")  # the corpus layer is rebuilt on import
+
+
+def test_import_refuses_altered_or_foreign_records(seed_analysis: Analysis) -> None:
+    good = export_record(seed_analysis)
+    altered = json.loads(json.dumps(good))
+    altered["document"]["text"] = altered["document"]["text"].replace("Bishkek", "Bishkec")
+    view_only = seed_analysis.to_dict()  # what scrutiny analyze prints: no annotations
+    out_of_range = json.loads(json.dumps(good))
+    out_of_range["annotations"][0]["end"] = 10**9
+    lines = [
+        json.dumps(good),
+        json.dumps(altered),
+        json.dumps(view_only),
+        "{not json",
+        "",
+        json.dumps(out_of_range),
+        "[1, 2]",
+    ]
+    results = list(read_jsonl(lines, "in.jsonl"))
+    assert results[0] == seed_analysis
+    errors = [str(r) for r in results[1:]]
+    assert all(isinstance(r, ScrutinyError) for r in results[1:]) and len(errors) == 5
+    assert errors[0].startswith("in.jsonl:2:") and "does not match its text" in errors[0]
+    assert errors[1].startswith("in.jsonl:3:") and "no annotations" in errors[1]
+    assert errors[2].startswith("in.jsonl:4:")
+    assert errors[3].startswith("in.jsonl:6:") and errors[4].startswith("in.jsonl:7:")
+
+
+def test_parquet_export_has_one_table_per_layer(tmp_path: Path, seed_analysis: Analysis) -> None:
+    import pyarrow.parquet as pq
+
+    hostile = _analysis_at(HOSTILE, "=HYPERLINK")
+    assert export_parquet([seed_analysis, hostile], tmp_path / "pq") == 2
+    files = {p.stem for p in (tmp_path / "pq").glob("*.parquet")}
+    assert {"documents", "entity", "mention", "sentence", "signal"} <= files
+    docs = pq.read_table(tmp_path / "pq" / "documents.parquet").to_pylist()
+    texts = {d["id"]: d["text"] for d in docs}
+    assert set(texts) == {seed_analysis.document.id, hostile.document.id}
+    for row in pq.read_table(tmp_path / "pq" / "mention.parquet").to_pylist():
+        assert texts[row["doc_id"]][row["start"] : row["end"]] == row["text"]
+        assert isinstance(json.loads(row["attrs"]), dict)
+    signal = pq.read_table(tmp_path / "pq" / "signal.parquet").to_pylist()
+    assert signal[0]["label"] == "=cmd|' /C calc'!A0"  # data, not guarded: Parquet has no formulas

@@ -544,19 +544,53 @@ def list_documents(ctx: click.Context, limit: int) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
-@click.option(
-    "--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True
-)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
+@click.option("--out", type=click.Path(writable=True, path_type=Path), required=True)
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path) -> None:
-    """Export every stored analysis: scrutiny/1 JSON Lines, or CSV with one row per finding."""
-    from scrutiny.export import Format
+    """Export every stored analysis: scrutiny/1 JSON Lines (lossless, for scrutiny import), CSV
+    with one row per finding, or Parquet (OUT is a folder: documents and one file per layer)."""
+    from scrutiny.export import Format, export_parquet
     from scrutiny.export import export as run_export
 
-    with _store(ctx) as store, out.open("w", encoding="utf-8", newline="") as fh:
-        n = run_export(store.iter_analyses(), cast("Format", fmt), fh)
+    with _store(ctx) as store:
+        if fmt == "parquet":
+            n = export_parquet(store.iter_analyses(), out)
+        else:
+            with out.open("w", encoding="utf-8", newline="") as fh:
+                n = run_export(store.iter_analyses(), cast("Format", fmt), fh)
     click.echo(f"exported {n} documents to {out}")
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
+    """Add the analyses of JSON Lines exports to the store as they are, without analysing again."""
+    from scrutiny.errors import ScrutinyError
+    from scrutiny.export import read_jsonl
+
+    added = stored = total = 0
+    failures: list[str] = []
+    with _store(ctx) as store:
+        for path in files:
+            try:
+                with path.open(encoding="utf-8") as fh:
+                    for item in read_jsonl(fh, str(path)):
+                        total += 1
+                        if isinstance(item, ScrutinyError):
+                            failures.append(str(item))
+                        elif store.add(item):
+                            added += 1
+                        else:
+                            stored += 1
+            except (OSError, UnicodeDecodeError) as exc:
+                total += 1
+                failures.append(f"{path}: cannot read: {exc}")
+    click.echo(f"imported {added}, already stored {stored}, failed {len(failures)}")
+    _report_failures(failures, total)
+    if failures:
+        sys.exit(EXIT_INPUT)
 
 
 def _register_subcommands() -> None:
