@@ -46,6 +46,10 @@ format: install
 test: lint
 	$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
+# Rebuilds every shipped model from ../shared/data (fixed seeds; each records its data hash).
+train: install
+	$(PY) -m scrutiny.analyzers.claims.train --data $(SHARED)/data/checkworthy --out src/scrutiny/analyzers/claims/model
+
 bench: install
 	$(PY) bench/throughput.py --articles $(SHARED)/data/ptc/train-articles --n 200
 

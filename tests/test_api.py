@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from helpers import SEED
 from scrutiny.errors import AnalyzerError
 from scrutiny.model import Analysis, Annotation, Document, Span
 from scrutiny.web import create_app
+from scrutiny.web.cli import token
 from scrutiny.web.highlight import mark_text, toggles
+from scrutiny.web.jobs import MAX_PENDING
+from scrutiny.web.tokens import TokenError, TokenStore, token_file
 
 API = "/api/v1"
 HOSTILE = (
@@ -281,3 +287,183 @@ def test_overlapping_marks_keep_the_text() -> None:
     # Innermost first: the mention, then the quote, then the claim.
     order = [keys["mention:GPE"].index, keys["quote"].index, keys["claim"].index]
     assert kyiv.group(1).split() == [str(i) for i in order]
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+def test_token_store(tmp_path: Path) -> None:
+    tokens = TokenStore(tmp_path / "t.json")
+    secret = tokens.create("ci", "write")
+    assert secret.startswith("scr_") and tokens.check(secret) == "write"
+    assert tokens.check(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    for junk in ("", "scr_", "scr__", "Bearer x", "scr_zzzz_" + "x" * 40):
+        assert tokens.check(junk) is None
+    stored = (tmp_path / "t.json").read_text()
+    assert secret.split("_", 2)[2] not in stored  # only the hash is kept
+    assert (tmp_path / "t.json").stat().st_mode & 0o077 == 0
+    [record] = tokens.records()
+    assert record.public() == {
+        "id": record.id,
+        "name": "ci",
+        "scope": "write",
+        "created": record.created,
+    }
+    tokens.revoke(record.id)
+    assert tokens.check(secret) is None
+    with pytest.raises(TokenError):
+        tokens.revoke(record.id)
+
+
+@pytest.fixture
+def locked(tmp_path: Path) -> tuple[TestClient, str, str]:
+    """A server whose store has a read and a write token (so every request needs one)."""
+    db = tmp_path / "locked.db"
+    tokens = TokenStore(token_file(db))
+    read, write = tokens.create("reader", "read"), tokens.create("writer", "write")
+    return TestClient(create_app(db)), read, write
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}
+
+
+def test_tokens_guard_the_api(locked: tuple[TestClient, str, str]) -> None:
+    c, read, write = locked
+    r = c.get(f"{API}/documents")
+    assert r.status_code == 401 and error_of(r)["code"] == "unauthorized"
+    assert r.headers["www-authenticate"] == "Bearer"
+    assert c.get(f"{API}/documents", headers=_bearer("scr_dead_beef")).status_code == 401
+    assert c.get(f"{API}/documents", headers=_bearer(read)).status_code == 200
+    body = {"text": "Olaf Scholz spoke in Hamburg."}
+    r = c.post(f"{API}/analyze", json=body, headers=_bearer(read))
+    assert r.status_code == 403 and error_of(r)["code"] == "read_only"
+    assert c.post(f"{API}/analyze", json=body, headers=_bearer(write)).status_code == 200
+    assert c.get("/openapi.json").status_code == 200  # the description stays readable
+
+
+def test_login_sets_a_strict_cookie(locked: tuple[TestClient, str, str]) -> None:
+    c, read, _ = locked
+    r = c.get("/documents", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fdocuments"
+    assert c.post("/login", data={"token": "scr_no_pe"}).status_code == 401
+    r = c.post("/login", data={"token": read, "next": "//evil.example/x"}, follow_redirects=False)
+    assert r.headers["location"] == "/documents"  # never an open redirect
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    page = c.get("/documents")
+    assert page.status_code == 200 and 'href="/upload"' not in page.text and "Log out" in page.text
+    r = c.post("/upload", data={"text": "A text for a reader."})
+    assert r.status_code == 403 and "write access" in r.text
+    c.post("/logout")
+    assert c.get("/documents", follow_redirects=False).status_code == 303
+
+
+def test_public_mode_reads_without_token(tmp_path: Path) -> None:
+    db = tmp_path / "public.db"
+    write = TokenStore(token_file(db)).create("admin", "write")
+    c = TestClient(create_app(db, public=True))
+    assert c.get(f"{API}/documents").status_code == 200
+    assert c.get("/documents").status_code == 200
+    assert c.get(f"{API}/jobs").status_code == 403  # uploads' file names stay private
+    r = c.post(f"{API}/analyze", json={"text": "Hello there."})
+    assert r.status_code == 403 and error_of(r)["code"] == "read_only"
+    ok = c.post(f"{API}/analyze", json={"text": "Hello there."}, headers=_bearer(write))
+    assert ok.status_code == 200
+
+
+def test_new_token_locks_a_running_open_server(tmp_path: Path) -> None:
+    db = tmp_path / "open.db"
+    c = TestClient(create_app(db))
+    assert c.get(f"{API}/documents").status_code == 200
+    token = TokenStore(token_file(db)).create("late", "read")
+    assert c.get(f"{API}/documents").status_code == 401
+    assert c.get(f"{API}/documents", headers=_bearer(token)).status_code == 200
+
+
+def test_token_commands(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    made = runner.invoke(token, ["create", "--scope", "write", "--name", "ci"], obj={"db": db})
+    assert made.exit_code == 0, made.output
+    secret = made.output.strip()
+    assert TokenStore(token_file(db)).check(secret) == "write"
+    listed = runner.invoke(token, ["list"], obj={"db": db})
+    token_id = secret.split("_")[1]
+    assert token_id in listed.output and "write" in listed.output and secret not in listed.output
+    assert runner.invoke(token, ["revoke", token_id], obj={"db": db}).exit_code == 0
+    assert runner.invoke(token, ["revoke", token_id], obj={"db": db}).exit_code == 3
+
+
+# --- background jobs -------------------------------------------------------------------------
+
+
+def test_job_runs_a_batch(client: TestClient) -> None:
+    files = [
+        ("files", ("one.txt", b"Emmanuel Macron spoke in Lyon on Friday.")),
+        ("files", ("two.txt", b"Giorgia Meloni visited Tunis.")),
+        ("files", ("three.bin", b"\x00\x01\x02\x03" * 20)),
+    ]
+    r = client.post(f"{API}/jobs", files=files)
+    assert r.status_code == 202
+    job_id = r.json()["id"]
+    assert r.json()["files_total"] == 3
+    job = client.app.state.jobs.get(job_id)  # type: ignore[attr-defined]
+    assert client.app.state.jobs.wait(job, 60)  # type: ignore[attr-defined]
+    body = client.get(f"{API}/jobs/{job_id}").json()
+    assert (body["status"], body["files_done"]) == ("done", 3)
+    assert [x["status"] for x in body["results"]] == ["added", "added", "failed"]
+    assert client.get(f"{API}/documents/{body['results'][0]['id']}").status_code == 200
+    assert job_id in [j["id"] for j in client.get(f"{API}/jobs").json()["jobs"]]
+    assert client.get(f"{API}/jobs/nope").status_code == 404
+    assert 'id="job-progress"' in client.get(f"/jobs/{job_id}").text
+
+
+def test_job_queue_is_bounded(tmp_path: Path) -> None:
+    release = threading.Event()
+
+    def slow(doc: Document) -> Analysis:
+        release.wait(30)
+        return Analysis(doc, ())
+
+    c = TestClient(create_app(tmp_path / "busy.db", analyse=slow))
+    jobs = c.app.state.jobs  # type: ignore[attr-defined]
+
+    def submit(i: int) -> int:
+        files = [("files", (f"{i}.txt", f"text number {i}".encode()))]
+        return c.post(f"{API}/jobs", files=files).status_code
+
+    assert submit(0) == 202
+    running = jobs.recent()[0]
+    while running.status == "queued":  # let the worker take it, so the queue is empty again
+        time.sleep(0.02)
+    codes = [submit(i) for i in range(1, MAX_PENDING + 2)]
+    release.set()
+    assert codes == [202] * MAX_PENDING + [503]
+    assert jobs.wait(running, 30) and running.status == "done"
+
+
+# --- corpus views ----------------------------------------------------------------------------
+
+
+def test_corpus_entities(client: TestClient, seed_id: str) -> None:
+    found = client.get(f"{API}/entities", params={"q": "Bishkek"}).json()["entities"]
+    assert found[0]["name"] == "Bishkek" and found[0]["type"] == "GPE"
+    entity_id = found[0]["id"]
+    details = client.get(f"{API}/entities/{entity_id}").json()
+    assert [d["doc_id"] for d in details["documents"]] == [seed_id]
+    assert "Kyrgyzstan" in {r["entity"]["name"] for r in details["related"]}
+    page = client.get(f"/entities/{entity_id}").text
+    assert "Kyrgyzstan" in page and f"/documents/{seed_id}" in page
+    assert "Bishkek" in client.get("/entities", params={"q": "bishkek"}).text
+    r = client.get(f"{API}/entities/{2**40}")
+    assert r.status_code == 404 and error_of(r)["code"] == "not_found"
+    assert client.get(f"{API}/entities/0").status_code == 422
+    edges = client.get(f"{API}/graph", params={"entity": entity_id}).json()["edges"]
+    assert edges and all(entity_id in (e["source"], e["target"]) for e in edges)
+
+
+def test_claims_views(client: TestClient, seed_id: str) -> None:
+    assert "clusters" in client.get(f"{API}/claims").json()
+    assert client.get("/claims").status_code == 200
+    assert client.get(f"{API}/claims", params={"min_documents": 0}).status_code == 422

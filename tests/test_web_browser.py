@@ -36,6 +36,7 @@ HOSTILE = (
     "<style>body { display: none }</style><div style=\"background:url('x')\">css</div>\n"
     '"We will <svg onload=alert(5)> never give in," Merkel said.'
 )
+HOSTILE_NAME = "<img src=x onerror=window.__xss=1;alert(1)>.txt"
 
 
 def _free_port() -> int:
@@ -45,20 +46,24 @@ def _free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = create_app(tmp_path_factory.mktemp("ui") / "store.db")
+def _serve(db: Path) -> tuple[Any, str]:
+    """Start uvicorn over ``db`` on a free port in a thread; the server and its URL."""
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    threading.Thread(target=server.run, daemon=True).start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    return server, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _serve(tmp_path_factory.mktemp("ui") / "store.db")
+    yield url
     server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +222,55 @@ def test_hostile_file_runs_nothing(page: Page, base_url: str, tmp_path: Path) ->
     page.click("form.upload button[type=submit]")
     page.wait_for_url("**/documents/sha256:*")
     _assert_nothing_ran(page)
+
+
+def test_batch_upload_shows_progress(page: Page, base_url: str, tmp_path: Path) -> None:
+    names = []
+    # The second file name is markup: the progress list shows it as text, also when redrawn.
+    texts = {"batch.txt": "Jacinda Ardern spoke in Wellington.", HOSTILE_NAME: "Lula visited."}
+    for name, text in texts.items():
+        path = tmp_path / name
+        path.write_text(text)
+        names.append(str(path))
+    page.goto(f"{base_url}/upload")
+    page.set_input_files("#files", names)
+    page.click("form.upload button[type=submit]")
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("#job[data-status=done]", timeout=60_000)  # redrawn by polling
+    assert page.locator("#job-count").inner_text() == "2 of 2 files"
+    links = page.locator("#job-results li.added a")
+    assert links.count() == 2
+    assert HOSTILE_NAME in page.locator("#job-results").inner_text()
+    assert page.dialogs == [] and page.evaluate("typeof window.__xss") == "undefined"
+    shoot(page, "job.png")
+    links.first.click()
+    page.wait_for_url("**/documents/sha256:*")
+    assert page.locator("#doc-text span.m").count() >= 2
+
+
+def test_login_with_a_token(browser: Any, tmp_path: Path) -> None:
+    from scrutiny.web.tokens import TokenStore, token_file
+
+    db = tmp_path / "locked.db"
+    read = TokenStore(token_file(db)).create("browser", "read")
+    server, url = _serve(db)
+    try:
+        context = browser.new_context()
+        pg = context.new_page()
+        pg.goto(f"{url}/search?q=anything")
+        pg.wait_for_url("**/login?next=*")
+        pg.fill("#token", "scr_wrong_token")
+        pg.click("form.login button[type=submit]")
+        assert pg.locator("p.error", has_text="unknown token").count() == 1
+        pg.fill("#token", read)
+        pg.click("form.login button[type=submit]")
+        pg.wait_for_url("**/search?q=anything")  # back where the visitor was going
+        assert pg.locator("nav a", has_text="Upload").count() == 0  # read-only
+        cookie = next(c for c in context.cookies() if c["name"] == "scrutiny_token")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+        assert pg.evaluate("document.cookie") == ""  # no script can read the token
+        pg.click("text=Log out")
+        pg.wait_for_url("**/login")
+        context.close()
+    finally:
+        server.should_exit = True

@@ -595,12 +595,17 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
 
 def _register_subcommands() -> None:
     # The evaluation and web commands live with their code; their heavy imports stay lazy.
+    from scrutiny.eval.checkworthy import checkworthy_command
+    from scrutiny.eval.claim_attribution import attribution_command
     from scrutiny.eval.cli import eval_, ptc
-    from scrutiny.web.cli import serve
+    from scrutiny.web.cli import serve, token
 
     main.add_command(ptc)
     main.add_command(eval_)
+    eval_.add_command(checkworthy_command)
+    eval_.add_command(attribution_command)
     main.add_command(serve)
+    main.add_command(token)
 
 
 _register_subcommands()

@@ -11,13 +11,18 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from scrutiny.store.base import SNIPPET_END, SNIPPET_START, SearchHit, parse_doc_id
 from scrutiny.web import deps
 from scrutiny.web.service import ApiError, ItemResult, add_document, add_upload
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+# The bearer scheme is checked by the app's middleware; declaring it here puts the Authorize
+# button in the OpenAPI description and Swagger UI.
+router = APIRouter(
+    prefix="/api/v1", tags=["api"], dependencies=[Depends(HTTPBearer(auto_error=False))]
+)
 DocId = Annotated[str, "a full id (sha256:<hex>), the hex, or a unique prefix of 6+ digits"]
 
 
@@ -42,18 +47,22 @@ def list_documents(
         return {"count": store.count(), "documents": [asdict(d) for d in docs]}
 
 
-@router.post("/documents", summary="Upload files: each is read, analysed and stored")
+@router.post("/documents", summary="Upload files: each is read, analysed and stored now")
 def upload(
     request: Request, response: Response, files: Annotated[list[UploadFile], File()]
 ) -> dict[str, Any]:
-    settings = deps.settings(request)
-    if len(files) > settings.max_files:
-        raise ApiError(413, "too_many_files", f"at most {settings.max_files} files per upload")
-    # The request body was already bounded by the middleware, so reading it whole is safe.
-    named = [(f.filename or "upload", f.file.read()) for f in files]
+    named = _read_files(request, files)
     with deps.store(request) as store:
-        results = add_upload(named, store, deps.analyser(request), settings)
+        results = add_upload(named, store, deps.analyser(request), deps.settings(request))
     return _upload_summary(results, response)
+
+
+def _read_files(request: Request, files: list[UploadFile]) -> list[tuple[str, bytes]]:
+    limit = deps.settings(request).max_files
+    if len(files) > limit:
+        raise ApiError(413, "too_many_files", f"at most {limit} files per upload")
+    # The request body was already bounded by the middleware, so reading it whole is safe.
+    return [(f.filename or "upload", f.file.read()) for f in files]
 
 
 def _upload_summary(results: list[ItemResult], response: Response) -> dict[str, Any]:
@@ -63,6 +72,36 @@ def _upload_summary(results: list[ItemResult], response: Response) -> dict[str, 
     elif counts["failed"] == len(results):
         response.status_code = 422
     return {"results": [r.to_dict() for r in results], **counts}
+
+
+@router.post("/jobs", status_code=202, summary="Upload files to be analysed in the background")
+def submit_job(request: Request, files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
+    named = _read_files(request, files)
+    job = deps.jobs(request).submit(named)
+    if job is None:
+        raise ApiError(503, "busy", "too many uploads are waiting; try again shortly")
+    return job.to_dict()
+
+
+@router.get("/jobs", summary="Recent background jobs, newest first")
+def list_jobs(request: Request) -> dict[str, Any]:
+    _uploader_only(request)
+    return {"jobs": [j.to_dict() for j in deps.jobs(request).recent()]}
+
+
+@router.get("/jobs/{job_id}", summary="A background job: status, progress and results so far")
+def get_job(request: Request, job_id: str) -> dict[str, Any]:
+    _uploader_only(request)
+    job = deps.jobs(request).get(job_id)
+    if job is None:
+        raise ApiError(404, "not_found", "no such job (jobs are forgotten when the server stops)")
+    return job.to_dict()
+
+
+def _uploader_only(request: Request) -> None:
+    # Jobs name the files people uploaded: on a public server, readers need not see them.
+    if request.state.access != "write":
+        raise ApiError(403, "read_only", "jobs are visible to tokens with write access")
 
 
 @router.post("/analyze", summary="Analyse one small text now and return its scrutiny/1 JSON")

@@ -1,34 +1,42 @@
 """The web application: one FastAPI app serving the REST API, the pages and their assets.
 
-This module owns assembly and the rules every response follows: security headers (a
+This module owns assembly and the rules every request and response follows: security headers (a
 Content-Security-Policy without inline scripts), the request size limit, the same-origin rule for
-requests that change something, and errors as ``{"error": {"code", "message"}}`` JSON (an HTML
-page for browser routes) without stack traces. Routes live in ``api.py`` and ``pages.py``.
+requests that change something, access by token (``tokens.py`` decides, this module enforces),
+and errors as ``{"error": {"code", "message"}}`` JSON (an HTML page for browser routes) without
+stack traces. Routes live in ``api.py``, ``pages.py`` and ``corpus.py``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scrutiny import __version__
 from scrutiny.errors import IngestError, NotFound, ScrutinyError, StoreError
+from scrutiny.web.deps import store_at
+from scrutiny.web.jobs import JobQueue
 from scrutiny.web.service import Analyse, Analyser, ApiError, Settings, error_code
+from scrutiny.web.tokens import AccessPolicy, TokenStore, token_file
 
 log = logging.getLogger("scrutiny.web")
 HERE = Path(__file__).parent
 API_PREFIX = "/api/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SESSION_COOKIE = "scrutiny_token"
+# Reachable without a token: logging in, the assets of the login page, the API description.
+OPEN_PATHS = frozenset({"/login", "/logout", "/docs", "/openapi.json", "/favicon.ico"})
 
 # No inline script or style anywhere, so injected markup could not run even if escaping failed.
 CSP = (
@@ -45,6 +53,7 @@ DOCS_CSP = (
 )
 STATUS_CODES = {
     400: "bad_request",
+    401: "unauthorized",
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
@@ -59,13 +68,15 @@ def create_app(
     store_location: str | Path | None = None,
     *,
     analyse: Analyse | None = None,
+    public: bool = False,
     **limits: Any,
 ) -> FastAPI:
     """The app over the store at ``store_location`` (the same syntax as ``--db``).
 
-    ``analyse`` replaces the default pipeline (tests pass a cheaper one); ``limits`` override
-    the :class:`~scrutiny.web.service.Settings` bounds. The store must be a file: each request
-    opens its own connection, which an in-memory database would not survive.
+    ``analyse`` replaces the default pipeline (tests pass a cheaper one); ``public`` lets
+    anonymous visitors read (see :class:`~scrutiny.web.tokens.AccessPolicy`); ``limits``
+    override the :class:`~scrutiny.web.service.Settings` bounds. The store must be a file: each
+    request opens its own connection, which an in-memory database would not survive.
     """
     from scrutiny.store import MEMORY, resolve_location
 
@@ -82,35 +93,41 @@ def create_app(
     )
     app.state.settings = settings
     app.state.analyser = Analyser(analyse)
+    app.state.jobs = JobQueue(partial(store_at, path), app.state.analyser, settings)
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    _install_middleware(app, settings)
+    policy = AccessPolicy(TokenStore(token_file(path)), public=public)
+    app.state.policy = policy
+    _install_middleware(app, settings, policy)
     _install_error_handlers(app)
-    from scrutiny.web import api, pages
+    from scrutiny.web import api, corpus, pages
 
     app.include_router(api.router)
+    app.include_router(corpus.api)
     app.include_router(pages.router)
+    app.include_router(corpus.pages)
     app.get("/docs", include_in_schema=False)(docs_page)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
 
-def _install_middleware(app: FastAPI, settings: Settings) -> None:
+def _install_middleware(app: FastAPI, settings: Settings, policy: AccessPolicy) -> None:
     @app.middleware("http")
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        refused = _refuse(request, settings)
+        refused = _refuse_body(request, settings) or _refuse_access(request, policy)
         response = refused if refused is not None else await call_next(request)
         _secure_headers(request, response)
         return response
 
 
-def _refuse(request: Request, settings: Settings) -> Response | None:
+def _refuse_body(request: Request, settings: Settings) -> Response | None:
     """An error response for a request refused before its body is read, or ``None``."""
     if request.method not in UNSAFE_METHODS:
         return None
     if not _same_origin(request):
-        # No tokens yet (slice 2): without this, any web page could post to a local server.
+        # The session cookie is SameSite=Strict, but open mode has no cookie to protect it:
+        # without this, any web page could make a visitor's browser post to a local server.
         return _error(request, 403, "cross_origin", "cross-site requests are not accepted")
     length = request.headers.get("content-length")
     if length is None:
@@ -122,6 +139,33 @@ def _refuse(request: Request, settings: Settings) -> Response | None:
     if int(length) > settings.max_request_bytes:
         limit = settings.max_request_bytes
         return _error(request, 413, "too_large", f"request body is over the {limit:,} byte limit")
+    return None
+
+
+def _refuse_access(request: Request, policy: AccessPolicy) -> Response | None:
+    """Check the token (header or session cookie); record the scope for routes and pages."""
+    header = request.headers.get("authorization", "")
+    bearer = header[7:] if header[:7].lower() == "bearer " else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    scope = policy.access(bearer or cookie)
+    request.state.access = scope
+    request.state.session = (
+        cookie is not None and bearer is None and policy.tokens.check(cookie) is not None
+    )
+    request.state.open = policy.open
+    path = request.url.path
+    if path in OPEN_PATHS or path.startswith("/static/"):
+        return None
+    if scope is None:
+        if not _is_api(request) and request.method == "GET":
+            query = request.url.query
+            target = f"{path}?{query}" if query else path
+            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        response = _error(request, 401, "unauthorized", "a valid token is needed")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    if request.method in UNSAFE_METHODS and scope != "write":
+        return _error(request, 403, "read_only", "this needs a token with write access")
     return None
 
 

@@ -8,13 +8,14 @@ route and a sync dependency on possibly different worker threads.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Query, Request
 
 from scrutiny.store.base import SearchFilters, Store
+from scrutiny.web.jobs import JobQueue
 from scrutiny.web.service import Analyser, Settings
 
 MAX_PARAM = 2_000  # characters of one filter value; the store caps queries the same way
@@ -31,14 +32,23 @@ def analyser(request: Request) -> Analyser:
 
 
 @contextmanager
-def store(request: Request) -> Iterator[Store]:
+def store_at(path: str) -> Iterator[Store]:
     from scrutiny.store import open_store
 
-    opened = open_store(settings(request).store_path)
+    opened = open_store(path)
     try:
         yield opened
     finally:
         opened.close()
+
+
+def store(request: Request) -> AbstractContextManager[Store]:
+    return store_at(settings(request).store_path)
+
+
+def jobs(request: Request) -> JobQueue:
+    value: JobQueue = request.app.state.jobs
+    return value
 
 
 Param = Annotated[str | None, Query(max_length=MAX_PARAM)]

@@ -1,8 +1,9 @@
-"""The browser pages: documents list, document view, search with facets, upload.
+"""The browser pages: documents, document view, search with facets, upload, jobs, login.
 
 This module owns what each page shows; templates/ owns how. Pages are server-rendered and work
-without JavaScript except for toggling layers and jumping to findings (static/app.js). Every
-value reaches HTML through Jinja's autoescaping or :mod:`scrutiny.web.highlight`.
+without JavaScript except for toggling layers, jumping to findings and redrawing a job's
+progress (static/app.js). Every value reaches HTML through Jinja's autoescaping or
+:mod:`scrutiny.web.highlight`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,18 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from scrutiny.model import Analysis
-from scrutiny.store.base import FACETS, SNIPPET_END, SNIPPET_START, Facets, parse_doc_id
+from scrutiny.store.base import (
+    FACETS,
+    SNIPPET_END,
+    SNIPPET_START,
+    Facets,
+    Store,
+    parse_doc_id,
+)
 from scrutiny.web import deps, highlight
+from scrutiny.web.app import SESSION_COOKIE
 from scrutiny.web.service import ApiError, ItemResult, add_document, add_upload
+from scrutiny.web.tokens import AccessPolicy
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -149,14 +159,10 @@ def _facet_links(
     for value, count in values:
         chosen = _facet_params(name, value)
         active = all(current.get(k) == v for k, v in chosen.items())
-        params = (
-            {k: v for k, v in current.items() if k not in chosen}
-            if active
-            else {
-                **current,
-                **chosen,
-            }
-        )
+        if active:  # a click on a checked facet unchecks it
+            params = {k: v for k, v in current.items() if k not in chosen}
+        else:
+            params = {**current, **chosen}
         links.append(FacetLink(value, count, _url("/search", params), active))
     return links
 
@@ -186,11 +192,21 @@ def upload(
     named = [(f.filename or "upload", f.file.read()) for f in files or [] if f.filename]
     if len(named) > settings.max_files:
         raise ApiError(413, "too_many_files", f"at most {settings.max_files} files per upload")
+    if len(text) > settings.max_text_chars:
+        limit = settings.max_text_chars
+        raise ApiError(413, "too_large", f"the pasted text is over the {limit:,} character limit")
     results: list[ItemResult] = []
+    background = len(named) > 1  # a batch: analysed by the job worker, the page shows progress
     with deps.store(request) as store:
-        results = add_upload(named, store, deps.analyser(request), settings)
+        if not background:
+            results = add_upload(named, store, deps.analyser(request), settings)
         if text.strip():
             results.append(_add_text(text, title, store, request))
+    if background:
+        job = deps.jobs(request).submit(named)
+        if job is None:
+            raise ApiError(503, "busy", "too many uploads are waiting; try again shortly")
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
     if not results:
         return _page(
             request, "upload.html", status=422, results=[], error="choose a file or paste a text"
@@ -200,8 +216,58 @@ def upload(
     return _page(request, "upload.html", results=results)
 
 
-def _add_text(text: str, title: str, store: Any, request: Request) -> ItemResult:
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, job_id: str) -> Response:
+    if request.state.access != "write":
+        raise ApiError(403, "read_only", "jobs are visible to tokens with write access")
+    job = deps.jobs(request).get(job_id)
+    if job is None:
+        raise ApiError(404, "not_found", "no such job (jobs are forgotten when the server stops)")
+    return _page(request, "job.html", nav="upload", job=job.to_dict())
+
+
+def _add_text(text: str, title: str, store: Store, request: Request) -> ItemResult:
     from scrutiny.model import Document
 
     doc = Document.from_text(text, title=title.strip() or None, source="pasted text")
     return add_document(title.strip() or "pasted text", doc, store, deps.analyser(request))
+
+
+def _local(target: str) -> str:
+    # Only a path on this server: "//evil.example" or "https://…" would make login an open
+    # redirect.
+    ok = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if ok else "/documents"
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/documents") -> Response:
+    return _page(request, "login.html", next=_local(next), error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    token: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2_000)] = "/documents",
+) -> Response:
+    policy: AccessPolicy = request.app.state.policy
+    if policy.tokens.check(token) is None:
+        return _page(request, "login.html", status=401, next=_local(next), error="unknown token")
+    response = RedirectResponse(_local(next), status_code=303)
+    # HttpOnly: no script can read it; Strict: no other site's request carries it.
+    response.set_cookie(
+        SESSION_COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout() -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

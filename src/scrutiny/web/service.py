@@ -126,24 +126,26 @@ def add_document(name: str, doc: Document, store: Store, analyser: Analyser) -> 
     return ItemResult(name=name, status="added" if added else "present", id=doc.id, title=doc.title)
 
 
+def add_file(
+    name: str, data: bytes, store: Store, analyser: Analyser, settings: Settings
+) -> list[ItemResult]:
+    """Every document of one uploaded file, analysed and stored, or why the file failed."""
+    docs = read_upload(name, data, settings)
+    if isinstance(docs, ItemResult):
+        return [docs]
+    return [add_document(name, _named(doc, name), store, analyser) for doc in docs]
+
+
 def add_upload(
     files: list[tuple[str, bytes]], store: Store, analyser: Analyser, settings: Settings
 ) -> list[ItemResult]:
     """Every document of every file, in upload order."""
-    results: list[ItemResult] = []
-    for name, data in files:
-        docs = read_upload(name, data, settings)
-        if isinstance(docs, ItemResult):
-            results.append(docs)
-            continue
-        for doc in docs:
-            if doc.source is None or doc.title is None:
-                doc = _named(doc, name)
-            results.append(add_document(name, doc, store, analyser))
-    return results
+    return [r for name, data in files for r in add_file(name, data, store, analyser, settings)]
 
 
 def _named(doc: Document, name: str) -> Document:
+    if doc.source is not None and doc.title is not None:
+        return doc
     # ingest.read_bytes names no source; the uploaded file name is the best provenance we have
     # and a better title than nothing. It is the client's text, so it gets cleaned like any field.
     from dataclasses import replace

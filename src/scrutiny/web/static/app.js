@@ -1,6 +1,8 @@
-// scrutiny document view: highlight layer toggles and jumping to a finding's span.
+// scrutiny pages: highlight layer toggles and jumping to a finding's span (document view), and
+// redrawing a background upload's progress (job page).
 // Document text is never read into markup here: the script only toggles classes on the spans
-// the server rendered (with escaped text) and reads their numeric data attributes.
+// the server rendered (with escaped text) and reads their numeric data attributes; job results
+// are built with textContent.
 "use strict";
 
 (function () {
@@ -44,7 +46,55 @@
     if (hit.length) hit[0].scrollIntoView({ block: "center", behavior: "smooth" });
   }
 
+  // Background upload: poll the job and redraw its progress. Results are built with
+  // textContent and createElement only; a file name is never parsed as markup.
+  function resultItem(r) {
+    const li = document.createElement("li");
+    li.className = "result " + r.status;
+    const status = document.createElement("strong");
+    status.textContent = r.status;
+    li.append(status, " " + r.name);
+    if (r.id) {
+      const link = document.createElement("a");
+      link.href = "/documents/" + encodeURI(r.id);  // keeps the ":" of "sha256:"
+      link.textContent = r.title || r.id.slice(7, 19);
+      li.append(" — ", link);
+    }
+    if (r.error) {
+      const err = document.createElement("span");
+      err.className = "error";
+      err.textContent = r.error.message;
+      li.append(" — ", err);
+    }
+    return li;
+  }
+
+  function showJob(box, job) {
+    box.dataset.status = job.status;
+    document.getElementById("job-progress").value = job.files_done;
+    document.getElementById("job-count").textContent =
+      job.files_done + " of " + job.files_total + " files";
+    document.getElementById("job-status").textContent = job.status;
+    document.getElementById("job-error").textContent = job.error || "";
+    document.getElementById("job-results").replaceChildren(...job.results.map(resultItem));
+  }
+
+  function pollJob(box) {
+    if (box.dataset.status === "done" || box.dataset.status === "failed") return;
+    window.setTimeout(function () {
+      fetch("/api/v1/jobs/" + encodeURIComponent(box.dataset.job), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (job) { showJob(box, job); pollJob(box); })
+        .catch(function (status) {
+          if (status === 404) return;  // the server restarted and forgot the job
+          window.setTimeout(function () { pollJob(box); }, 3000);
+        });
+    }, 700);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const job = document.getElementById("job");
+    if (job) pollJob(job);
     const text = document.getElementById("doc-text");
     const layers = document.getElementById("layers");
     if (!text || !layers) return;
