@@ -165,16 +165,37 @@ def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | 
 @main.command()
 @click.argument("sources", nargs=-1, required=True)
 @limit_option
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "process"]),
+    default="local",
+    show_default=True,
+    help="Analyse in this process, or in a pool of worker processes.",
+)
+@click.option("--workers", type=click.IntRange(1, 256), help="Worker processes (default: CPUs).")
 @click.pass_context
-def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> None:
-    """Ingest and analyse files or directories into the store (re-adding is a no-op)."""
+def add(
+    ctx: click.Context,
+    sources: tuple[str, ...],
+    max_bytes: int | None,
+    engine: str,
+    workers: int | None,
+) -> None:
+    """Ingest and analyse files or directories into the store (re-adding is a no-op).
+
+    A batch that was interrupted, even killed, is finished by running the same command again:
+    documents already stored are skipped before analysis.
+    """
+    from collections import deque
+
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from scrutiny.errors import IngestError, ScrutinyError, StoreError
-    from scrutiny.pipeline import default_pipeline
+    from scrutiny.engine import EngineName, run
+    from scrutiny.errors import IngestError, ScrutinyError
 
     failures: list[str] = []
     added = present = total = 0
+    names: deque[str] = deque()  # of the documents sent for analysis, in order
     err = _console(stderr=True)
     with (
         _store(ctx) as store,
@@ -191,24 +212,28 @@ def add(ctx: click.Context, sources: tuple[str, ...], max_bytes: int | None) -> 
         ) as progress,
     ):
         task = progress.add_task("analysing", total=None)
-        for name, item in _iter_inputs(sources, _limits(max_bytes)):
-            total += 1
-            progress.advance(task)
-            if isinstance(item, IngestError):
-                progress.console.print(f"scrutiny: {item}", markup=False, highlight=False)
-                failures.append(str(item))
+
+        def to_analyse() -> Iterator[Document]:
+            nonlocal total, present
+            for name, item in _iter_inputs(sources, _limits(max_bytes)):
+                total += 1
+                progress.advance(task)
+                if isinstance(item, IngestError):
+                    progress.console.print(f"scrutiny: {item}", markup=False, highlight=False)
+                    failures.append(str(item))
+                elif store.has(item.id):
+                    present += 1
+                else:
+                    names.append(name)
+                    yield item
+
+        for result in run(to_analyse(), cast("EngineName", engine), workers):
+            name = names.popleft()
+            if isinstance(result, ScrutinyError):
+                progress.console.print(f"scrutiny: {name}: {result}", markup=False, highlight=False)
+                failures.append(f"{name}: {result}")
                 continue
-            if store.has(item.id):
-                present += 1
-                continue
-            try:
-                stored = store.add(default_pipeline().analyze(item))
-            except StoreError:
-                raise
-            except ScrutinyError as exc:
-                progress.console.print(f"scrutiny: {name}: {exc}", markup=False, highlight=False)
-                failures.append(f"{name}: {exc}")
-                continue
+            stored = store.add(result)
             added += stored
             present += not stored
     click.echo(f"added {added}, already stored {present}, failed {len(failures)}")

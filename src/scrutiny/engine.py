@@ -1,0 +1,73 @@
+"""Where analysis runs: in this process, or in a pool of worker processes.
+
+An engine turns documents into analyses and keeps their order; it never touches the store, so a
+batch has exactly one writer whichever engine analyses it. Each worker process loads the models
+once, when it starts. The same pipeline runs everywhere, so the engines give identical analyses
+(tests/test_engine.py holds them to it).
+
+Resuming a batch needs nothing from the engine: ``scrutiny add`` skips every document the store
+already holds before analysing, and the store writes each document in one transaction, so a batch
+killed at any instant is finished by running the same command again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Literal
+
+from scrutiny.errors import ScrutinyError
+from scrutiny.model import Analysis, Document
+
+EngineName = Literal["local", "process"]
+ENGINES: tuple[EngineName, ...] = ("local", "process")
+# Documents sent ahead per worker: enough to keep every worker busy, few enough that a long batch
+# never holds much of itself in memory.
+AHEAD_PER_WORKER = 4
+
+Result = Analysis | ScrutinyError
+
+
+def analyse_one(document: Document) -> Result:
+    """The analysis of one document with the default pipeline, or the error that stopped it."""
+    from scrutiny.pipeline import default_pipeline
+
+    try:
+        return default_pipeline().analyze(document)
+    except ScrutinyError as exc:
+        return exc
+
+
+def run_local(documents: Iterable[Document]) -> Iterator[Result]:
+    for document in documents:
+        yield analyse_one(document)
+
+
+def run_processes(documents: Iterable[Document], workers: int) -> Iterator[Result]:
+    """Analyses in input order from ``workers`` processes, a bounded number in flight."""
+    with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
+        pending: deque[Future[Result]] = deque()
+        for document in documents:
+            pending.append(pool.submit(analyse_one, document))
+            if len(pending) >= workers * AHEAD_PER_WORKER:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def run(documents: Iterable[Document], engine: EngineName, workers: int | None) -> Iterator[Result]:
+    """Analyse ``documents`` on ``engine``; ``workers`` defaults to the number of CPUs."""
+    if engine == "local":
+        return run_local(documents)
+    if engine == "process":
+        return run_processes(documents, max(1, workers or os.cpu_count() or 1))
+    raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+
+
+def _warm_up() -> None:
+    # Load the models when the worker starts, not inside the first document's timing.
+    from scrutiny.pipeline import default_pipeline
+
+    default_pipeline()
