@@ -76,3 +76,69 @@ def test_add_with_worker_processes(tmp_path: Path) -> None:
     assert out.returncode == 1  # the empty file fails, the others are added
     assert "added 3, already stored 0, failed 1" in out.stdout and "empty.txt" in out.stderr
     assert _stored(db) == 3
+
+
+def test_dask_local_cluster_gives_the_local_engine_analyses() -> None:
+    docs = [Document.from_text(p.read_text(encoding="utf-8")) for p in ARTICLES[:3]]
+    assert list(run(docs, "dask", 2)) == list(run(docs, "local"))
+
+
+def test_add_through_a_dask_scheduler_and_worker_in_other_processes(tmp_path: Path) -> None:
+    """The multi-machine setup of docs/engine.md, with every part a process on this machine."""
+    bin_dir = Path(sys.executable).parent
+    address_file = tmp_path / "scheduler.json"
+    scheduler = subprocess.Popen(
+        [
+            str(bin_dir / "dask"),
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(address_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    worker = None
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        import json
+
+        address = json.loads(address_file.read_text())["address"]
+        worker = subprocess.Popen(
+            [
+                str(bin_dir / "dask"),
+                "worker",
+                address,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        db = tmp_path / "remote.db"
+        files = [str(p) for p in ARTICLES[:3]]
+        cmd = [sys.executable, "-m", "scrutiny", "--db", str(db), "add", "--engine", "dask"]
+        out = subprocess.run(
+            [*cmd, "--scheduler", address, *files],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert out.returncode == 0, out.stderr
+        assert "added 3, already stored 0, failed 0" in out.stdout
+        assert _stored(db) == 3
+    finally:
+        for proc in (worker, scheduler):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(timeout=30)

@@ -167,12 +167,17 @@ def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | 
 @limit_option
 @click.option(
     "--engine",
-    type=click.Choice(["local", "process"]),
+    type=click.Choice(["local", "process", "dask"]),
     default="local",
     show_default=True,
-    help="Analyse in this process, or in a pool of worker processes.",
+    help="Analyse in this process, a pool of worker processes, or a Dask cluster.",
 )
 @click.option("--workers", type=click.IntRange(1, 256), help="Worker processes (default: CPUs).")
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: the cluster's scheduler (default: a local cluster of --workers).",
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -180,6 +185,7 @@ def add(
     max_bytes: int | None,
     engine: str,
     workers: int | None,
+    scheduler: str | None,
 ) -> None:
     """Ingest and analyse files or directories into the store (re-adding is a no-op).
 
@@ -187,6 +193,9 @@ def add(
     documents already stored are skipped before analysis.
     """
     from collections import deque
+
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
 
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -227,7 +236,7 @@ def add(
                     names.append(name)
                     yield item
 
-        for result in run(to_analyse(), cast("EngineName", engine), workers):
+        for result in run(to_analyse(), cast("EngineName", engine), workers, scheduler):
             name = names.popleft()
             if isinstance(result, ScrutinyError):
                 progress.console.print(f"scrutiny: {name}: {result}", markup=False, highlight=False)

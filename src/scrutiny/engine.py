@@ -1,4 +1,4 @@
-"""Where analysis runs: in this process, or in a pool of worker processes.
+"""Where analysis runs: in this process, a pool of worker processes, or a Dask cluster.
 
 An engine turns documents into analyses and keeps their order; it never touches the store, so a
 batch has exactly one writer whichever engine analyses it. Each worker process loads the models
@@ -16,13 +16,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Literal
+from typing import Any, Literal
 
 from scrutiny.errors import ScrutinyError
 from scrutiny.model import Analysis, Document
 
-EngineName = Literal["local", "process"]
-ENGINES: tuple[EngineName, ...] = ("local", "process")
+EngineName = Literal["local", "process", "dask"]
+ENGINES: tuple[EngineName, ...] = ("local", "process", "dask")
 # Documents sent ahead per worker: enough to keep every worker busy, few enough that a long batch
 # never holds much of itself in memory.
 AHEAD_PER_WORKER = 4
@@ -57,12 +57,48 @@ def run_processes(documents: Iterable[Document], workers: int) -> Iterator[Resul
             yield pending.popleft().result()
 
 
-def run(documents: Iterable[Document], engine: EngineName, workers: int | None) -> Iterator[Result]:
+def run_dask(
+    documents: Iterable[Document], workers: int, scheduler: str | None
+) -> Iterator[Result]:
+    """Analyses in input order from a Dask cluster: the scheduler at ``scheduler``, or a local
+    cluster of ``workers`` single-threaded processes started (and stopped) here."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]  # distributed is partly typed
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+    try:
+        with Client(scheduler or cluster) as client:  # type: ignore[no-untyped-call]
+            client.run(_warm_up)
+            ahead = max(1, len(client.scheduler_info()["workers"])) * AHEAD_PER_WORKER
+            pending: deque[Any] = deque()
+            for document in documents:
+                pending.append(client.submit(analyse_one, document, pure=False))
+                if len(pending) >= ahead:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def run(
+    documents: Iterable[Document],
+    engine: EngineName,
+    workers: int | None = None,
+    scheduler: str | None = None,
+) -> Iterator[Result]:
     """Analyse ``documents`` on ``engine``; ``workers`` defaults to the number of CPUs."""
+    count = max(1, workers or os.cpu_count() or 1)
     if engine == "local":
         return run_local(documents)
     if engine == "process":
-        return run_processes(documents, max(1, workers or os.cpu_count() or 1))
+        return run_processes(documents, count)
+    if engine == "dask":
+        return run_dask(documents, count, scheduler)
     raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
 
 
