@@ -9,7 +9,7 @@ DB ?= scrutiny-data
 PTC_SAMPLE := $(wordlist 1,20,$(sort $(wildcard $(SHARED)/data/ptc/train-articles/article*.txt)))
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test lint format bench train clean
+.PHONY: install system-deps demo test lint format bench train fuzz clean
 
 install: $(STAMP)
 
@@ -49,6 +49,10 @@ test: lint
 # Rebuilds every shipped model from ../shared/data (fixed seeds; each records its data hash).
 train: install
 	$(PY) -m scrutiny.analyzers.claims.train --data $(SHARED)/data/checkworthy --out src/scrutiny/analyzers/claims/model
+
+# Many random examples per reader and for the analysis (CI runs a small derandomised set).
+fuzz: install
+	SCRUTINY_FUZZ_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py -p no:cacheprovider
 
 bench: install
 	$(PY) bench/throughput.py --articles $(SHARED)/data/ptc/train-articles --n 200

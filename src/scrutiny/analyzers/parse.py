@@ -12,7 +12,7 @@ class ParseAnalyzer:
     """Runs spaCy once; later analyzers read ``state.scratch["spacy"]`` instead of re-parsing."""
 
     name: ClassVar[str] = "parse"
-    version: ClassVar[str] = f"1.0+{MODEL_PACKAGE}-3.8.0"
+    version: ClassVar[str] = f"1.1+{MODEL_PACKAGE}-3.8.0"
     requires: ClassVar[tuple[str, ...]] = ("language",)
     produces: ClassVar[tuple[str, ...]] = ("sentence",)
     languages: ClassVar[tuple[str, ...] | None] = None
