@@ -15,8 +15,10 @@ from scrutiny.pipeline import Pipeline
 def _check_every_analysis() -> Iterator[None]:
     original = Pipeline.analyze
 
-    def checked(self: Pipeline, document: Document) -> Analysis:
-        result = original(self, document)
+    def checked(
+        self: Pipeline, document: Document, *, max_seconds: float | None = None
+    ) -> Analysis:
+        result = original(self, document, max_seconds=max_seconds)
         assert_valid_spans(result)
         return result
 

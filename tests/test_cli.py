@@ -180,6 +180,12 @@ def test_export_import_round_trip_and_parquet(store_dir: Path, tmp_path: Path) -
     assert (pq / "documents.parquet").exists() and (pq / "entity.parquet").exists()
 
 
+def test_time_limit_fails_one_document_cleanly(tmp_path: Path) -> None:
+    out = scrutiny("analyze", str(SEED), "--max-seconds", "0.1", "--format", "json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "time limit" in out.stderr and "000_16034c0f2a97500a.txt" in out.stderr
+
+
 def test_unknown_document_exits_3(store_dir: Path) -> None:
     out = scrutiny("show", "sha256:" + "0" * 64, db=store_dir)
     assert out.returncode == 3

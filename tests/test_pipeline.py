@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import threading
+import time
 from typing import ClassVar
 
 import pytest
 
 from helpers import analyze_with
-from scrutiny.errors import AnalyzerError, PipelineError
+from scrutiny.errors import AnalysisTimeout, AnalyzerError, PipelineError
 from scrutiny.model import Document, document_id, normalise_text
 from scrutiny.pipeline import AnalysisState, Pipeline, order_analyzers
 
@@ -88,3 +90,42 @@ def test_entities_at_finds_overlapping_mentions_only() -> None:
 def test_language_is_left_undetermined_rather_than_guessed() -> None:
     assert analyze_with("Putin met Atambayev in Bishkek.").language is None
     assert analyze_with("Das ist ein Test der Sprache, sagte er gestern.").language == "de"
+
+
+class Slow:
+    """Busy for up to ``seconds`` in Python code, as a pathological document keeps a rule busy."""
+
+    version, languages = "1", None
+
+    def __init__(self, name: str, seconds: float, produces: tuple[str, ...] = ()) -> None:
+        self.name, self.seconds, self.requires, self.produces = name, seconds, (), produces
+
+    def analyze(self, state: AnalysisState) -> None:
+        end = time.monotonic() + self.seconds
+        while time.monotonic() < end:
+            sum(range(1_000))
+
+
+def test_time_limit_interrupts_an_analyzer_on_the_main_thread() -> None:
+    started = time.monotonic()
+    with pytest.raises(AnalysisTimeout, match=r"0\.3 s"):
+        Pipeline([Slow("slow", 30)]).analyze(Document.from_text("x"), max_seconds=0.3)  # type: ignore[list-item]
+    assert time.monotonic() - started < 20  # stopped inside the analyzer, not after its 30 s
+
+
+def test_time_limit_off_the_main_thread_stops_at_the_next_analyzer() -> None:
+    pipeline = Pipeline([Slow("first", 0.5, ("a",)), Slow("second", 0)])  # type: ignore[list-item]
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(pipeline.analyze(Document.from_text("x"), max_seconds=0.1))
+        except AnalysisTimeout as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert isinstance(outcome[0], AnalysisTimeout)
+    # Without a limit the same pipeline finishes.
+    assert pipeline.analyze(Document.from_text("x")).document.text == "x"

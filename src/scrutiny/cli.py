@@ -63,7 +63,18 @@ def _limits(max_bytes: int | None) -> Limits:
     return Limits() if max_bytes is None else Limits(max_bytes=max_bytes)
 
 
+DEFAULT_MAX_SECONDS = 600.0
+
+
 def limit_option(f: F) -> F:
+    """The per-document limits: input size, and time for the analysis."""
+    f = click.option(
+        "--max-seconds",
+        type=click.FloatRange(min=0.1),
+        default=DEFAULT_MAX_SECONDS,
+        show_default=True,
+        help="Longest analysis of one document; past it the document fails and the batch goes on.",
+    )(f)
     return click.option(
         "--max-bytes",
         type=click.IntRange(min=1),
@@ -124,7 +135,9 @@ def _report_failures(failures: list[str], total: int) -> None:
 )
 @click.option("--no-text", is_flag=True, help="Leave the highlighted document text out.")
 @limit_option
-def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | None) -> None:
+def analyze(
+    sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | None, max_seconds: float
+) -> None:
     """Analyse files, directories or - (standard input) and print the result."""
     from scrutiny.errors import IngestError, ScrutinyError
     from scrutiny.pipeline import default_pipeline
@@ -141,7 +154,7 @@ def analyze(sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | 
             failures.append(str(item))
             continue
         try:
-            analysis = default_pipeline().analyze(item)
+            analysis = default_pipeline().analyze(item, max_seconds=max_seconds)
         except ScrutinyError as exc:
             click.echo(f"scrutiny: {name}: {exc}", err=True)
             failures.append(f"{name}: {exc}")
@@ -183,6 +196,7 @@ def add(
     ctx: click.Context,
     sources: tuple[str, ...],
     max_bytes: int | None,
+    max_seconds: float,
     engine: str,
     workers: int | None,
     scheduler: str | None,
@@ -236,7 +250,8 @@ def add(
                     names.append(name)
                     yield item
 
-        for result in run(to_analyse(), cast("EngineName", engine), workers, scheduler):
+        chosen = cast("EngineName", engine)
+        for result in run(to_analyse(), chosen, workers, scheduler, max_seconds=max_seconds):
             name = names.popleft()
             if isinstance(result, ScrutinyError):
                 progress.console.print(f"scrutiny: {name}: {result}", markup=False, highlight=False)

@@ -30,27 +30,29 @@ AHEAD_PER_WORKER = 4
 Result = Analysis | ScrutinyError
 
 
-def analyse_one(document: Document) -> Result:
+def analyse_one(document: Document, max_seconds: float | None = None) -> Result:
     """The analysis of one document with the default pipeline, or the error that stopped it."""
     from scrutiny.pipeline import default_pipeline
 
     try:
-        return default_pipeline().analyze(document)
+        return default_pipeline().analyze(document, max_seconds=max_seconds)
     except ScrutinyError as exc:
         return exc
 
 
-def run_local(documents: Iterable[Document]) -> Iterator[Result]:
+def run_local(documents: Iterable[Document], max_seconds: float | None) -> Iterator[Result]:
     for document in documents:
-        yield analyse_one(document)
+        yield analyse_one(document, max_seconds)
 
 
-def run_processes(documents: Iterable[Document], workers: int) -> Iterator[Result]:
+def run_processes(
+    documents: Iterable[Document], workers: int, max_seconds: float | None
+) -> Iterator[Result]:
     """Analyses in input order from ``workers`` processes, a bounded number in flight."""
     with ProcessPoolExecutor(max_workers=workers, initializer=_warm_up) as pool:
         pending: deque[Future[Result]] = deque()
         for document in documents:
-            pending.append(pool.submit(analyse_one, document))
+            pending.append(pool.submit(analyse_one, document, max_seconds))
             if len(pending) >= workers * AHEAD_PER_WORKER:
                 yield pending.popleft().result()
         while pending:
@@ -58,7 +60,7 @@ def run_processes(documents: Iterable[Document], workers: int) -> Iterator[Resul
 
 
 def run_dask(
-    documents: Iterable[Document], workers: int, scheduler: str | None
+    documents: Iterable[Document], workers: int, scheduler: str | None, max_seconds: float | None
 ) -> Iterator[Result]:
     """Analyses in input order from a Dask cluster: the scheduler at ``scheduler``, or a local
     cluster of ``workers`` single-threaded processes started (and stopped) here."""
@@ -75,7 +77,7 @@ def run_dask(
             ahead = max(1, len(client.scheduler_info()["workers"])) * AHEAD_PER_WORKER
             pending: deque[Any] = deque()
             for document in documents:
-                pending.append(client.submit(analyse_one, document, pure=False))
+                pending.append(client.submit(analyse_one, document, max_seconds, pure=False))
                 if len(pending) >= ahead:
                     yield pending.popleft().result()
             while pending:
@@ -90,15 +92,18 @@ def run(
     engine: EngineName,
     workers: int | None = None,
     scheduler: str | None = None,
+    *,
+    max_seconds: float | None = None,
 ) -> Iterator[Result]:
-    """Analyse ``documents`` on ``engine``; ``workers`` defaults to the number of CPUs."""
+    """Analyse ``documents`` on ``engine``; ``workers`` defaults to the number of CPUs, and a
+    document whose analysis takes longer than ``max_seconds`` comes back as AnalysisTimeout."""
     count = max(1, workers or os.cpu_count() or 1)
     if engine == "local":
-        return run_local(documents)
+        return run_local(documents, max_seconds)
     if engine == "process":
-        return run_processes(documents, count)
+        return run_processes(documents, count, max_seconds)
     if engine == "dask":
-        return run_dask(documents, count, scheduler)
+        return run_dask(documents, count, scheduler, max_seconds)
     raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
 
 

@@ -43,6 +43,14 @@ class AnalyzerError(ScrutinyError):
         super().__init__(f"analyzer {analyzer!r}: {reason}")
 
 
+class AnalysisTimeout(ScrutinyError):
+    """The analysis of one document ran past its time limit and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"analysis stopped after {seconds:g} s (the per-document time limit)")
+
+
 class PipelineError(ScrutinyError):
     """The analyzers cannot be ordered: a required layer has no producer, or a cycle."""
 

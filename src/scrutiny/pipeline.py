@@ -7,12 +7,16 @@ and ``analyze(state)``. Installed packages register theirs under the entry-point
 
 from __future__ import annotations
 
+import signal
+import threading
+import time
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from scrutiny.errors import AnalyzerError, PipelineError, ScrutinyError
+from scrutiny.errors import AnalysisTimeout, AnalyzerError, PipelineError, ScrutinyError
 from scrutiny.model import Analysis, Annotation, Document, Span
 
 ENTRY_POINT_GROUP = "scrutiny.analyzers"
@@ -198,10 +202,18 @@ class Pipeline:
     def names(self) -> list[str]:
         return [a.name for a in self.analyzers]
 
-    def analyze(self, document: Document) -> Analysis:
+    def analyze(self, document: Document, *, max_seconds: float | None = None) -> Analysis:
+        """Run every analyzer on ``document``; past ``max_seconds`` raise ``AnalysisTimeout``."""
+        with _time_limit(max_seconds):
+            return self._analyze(document, max_seconds)
+
+    def _analyze(self, document: Document, max_seconds: float | None) -> Analysis:
         state = AnalysisState(document)
         provenance: dict[str, dict[str, str]] = {}
+        deadline = None if max_seconds is None else time.monotonic() + max_seconds
         for analyzer in self.analyzers:
+            if deadline is not None and time.monotonic() > deadline:
+                raise AnalysisTimeout(max_seconds or 0)
             lang = state.language
             if (
                 analyzer.languages is not None
@@ -223,6 +235,33 @@ class Pipeline:
             for layer in analyzer.produces:
                 provenance[layer] = {"analyzer": analyzer.name, "version": analyzer.version}
         return Analysis(document, tuple(state.annotations), provenance)
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the analysis after ``seconds`` where a timer signal can (the main thread of a
+    Unix process: the CLI, the process engine's workers); elsewhere the pipeline still stops at
+    the first analyzer boundary past the deadline."""
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # never steal a timer someone set
+    )
+    if not usable or seconds is None:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise AnalysisTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 _default: Pipeline | None = None
