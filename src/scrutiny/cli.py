@@ -642,6 +642,41 @@ def import_(ctx: click.Context, files: tuple[Path, ...]) -> None:
         sys.exit(EXIT_INPUT)
 
 
+@main.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, out: Path) -> None:
+    """Copy the whole store to OUT, consistently, even while a batch is adding to it."""
+    from scrutiny.store.sqlite import SQLiteStore
+
+    with _store(ctx) as store:
+        if not isinstance(store, SQLiteStore):
+            _fail("backup copies SQLite stores; back up PostgreSQL with pg_dump", EXIT_INPUT)
+        store.backup(out)
+        n = store.count()
+    click.echo(f"backed up {n} documents to {out}")
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite the store at --db if there is one.")
+@click.pass_context
+def restore(ctx: click.Context, backup_file: Path, replace: bool) -> None:
+    """Make the store at --db a copy of BACKUP_FILE (checked for damage first)."""
+    from scrutiny.errors import StoreError
+    from scrutiny.store import resolve_location
+    from scrutiny.store.sqlite import restore as restore_sqlite
+
+    try:
+        target = resolve_location(ctx.obj["db"])
+        if "://" in target:
+            _fail("restore writes SQLite stores; restore PostgreSQL with pg_restore", EXIT_INPUT)
+        n = restore_sqlite(backup_file, target, replace=replace)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_STORE)
+    click.echo(f"restored {n} documents to {target}")
+
+
 def _register_subcommands() -> None:
     # The evaluation and web commands live with their code; their heavy imports stay lazy.
     from scrutiny.eval.checkworthy import checkworthy_command

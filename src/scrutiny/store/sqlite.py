@@ -11,13 +11,11 @@ describes the tables and the guarantees.
 from __future__ import annotations
 
 import json
-import math
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
@@ -25,7 +23,7 @@ from typing import Any, Self
 
 from scrutiny.corpus import fingerprint as fp
 from scrutiny.errors import NotFound, StoreError
-from scrutiny.model import Analysis, Annotation, Document, Span, check_spans
+from scrutiny.model import Analysis, Annotation, Document, Span
 from scrutiny.store.base import (
     FACETS,
     SNIPPET_END,
@@ -44,6 +42,13 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
+from scrutiny.store.records import Prints as _Prints
+from scrutiny.store.records import blob as _blob
+from scrutiny.store.records import check_storable as _check_storable
+from scrutiny.store.records import dumps as _dumps
+from scrutiny.store.records import now as _now
+from scrutiny.store.records import signature as _signature
+from scrutiny.store.records import similarity as _similarity
 from scrutiny.store.sqlite_claims import ClaimIndex, claim_prints
 from scrutiny.store.sqlite_entities import EntityIndex
 
@@ -110,16 +115,6 @@ def split_statements(sql: str) -> Iterator[str]:
         raise StoreError(f"incomplete SQL statement in migration: {rest[:60]!r}")
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _dumps(value: Any) -> str:
-    # default=str: a metadata value JSON cannot hold (a datetime) is kept as its text rather
-    # than costing the whole document.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
 class SQLiteStore:
     """A :class:`scrutiny.store.base.Store` in one SQLite file (or in memory)."""
 
@@ -177,6 +172,19 @@ class SQLiteStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the whole store in a new file at ``target``, taken while others
+        may be writing (SQLite's online backup); refuses to overwrite an existing file."""
+        path = Path(target)
+        if path.exists():
+            raise StoreError(f"backup target {path} already exists")
+        with self._errors():
+            copy = sqlite3.connect(path)
+            try:
+                self._conn.backup(copy)
+            finally:
+                copy.close()
 
     @property
     def schema_version(self) -> int:
@@ -763,44 +771,6 @@ class _Where:
         return cls("".join(f" AND {p}" for p in parts), tuple(params))
 
 
-@dataclass(frozen=True)
-class _PassagePrint:
-    start: int
-    end: int
-    signature: fp.Signature
-    keys: list[int]
-
-
-@dataclass(frozen=True)
-class _Prints:
-    """Everything hashed from one document's text, ready to insert."""
-
-    whole: fp.Fingerprint
-    passages: list[_PassagePrint]
-
-    @classmethod
-    def of(cls, text: str) -> _Prints:
-        return cls(
-            fp.fingerprint(text),
-            [
-                _PassagePrint(p.start, p.end, p.signature, fp.band_keys(p.signature))
-                for p in fp.passages(text)
-            ],
-        )
-
-
-def _blob(signature: fp.Signature | None) -> bytes | None:
-    return None if signature is None else fp.to_bytes(signature)
-
-
-def _signature(blob: bytes | None) -> fp.Signature | None:
-    return None if blob is None else fp.from_bytes(blob)
-
-
-def _similarity(a: fp.Signature | None, b: fp.Signature | None) -> float:
-    return 0.0 if a is None or b is None else fp.similarity(a, b)
-
-
 def fts5_query(terms: Iterable[Term], operator: str) -> str:
     """An FTS5 MATCH expression that matches the terms literally.
 
@@ -812,27 +782,34 @@ def fts5_query(terms: Iterable[Term], operator: str) -> str:
     return f" {operator} ".join(quoted)
 
 
-def _check_storable(analysis: Analysis) -> None:
-    doc = analysis.document
-    if _MARKERS.search(doc.text):
-        # Normalised text never holds them; a Document built by hand might, and would let the
-        # text forge snippet highlights.
-        raise StoreError(
-            f"{doc.id}: text holds control characters; build documents with Document.from_text"
-        )
-    try:
-        check_spans(doc, analysis.annotations)
-    except ValueError as exc:
-        raise StoreError(f"{doc.id}: {exc}") from exc
-    for a in analysis.annotations:
-        if not math.isfinite(a.confidence):
-            # SQLite stores NaN as NULL, which could not be read back as a confidence.
-            raise StoreError(f"{doc.id}: annotation {a.id} has confidence {a.confidence}")
-
-
 def _user_version(conn: sqlite3.Connection) -> int:
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     return int(version)
+
+
+def restore(backup: str | Path, target: str | Path, *, replace: bool = False) -> int:
+    """Copy the store ``backup`` (made by :meth:`SQLiteStore.backup`) to ``target``; return how
+    many documents it holds. The backup is checked first (a scrutiny store, intact), and an
+    existing store at ``target`` is only overwritten with ``replace``."""
+    source, dest = Path(backup), Path(target)
+    if not source.is_file():
+        raise StoreError(f"no backup at {source}")
+    if dest.exists() and not replace:
+        raise StoreError(f"{dest} exists; restoring over it needs --replace")
+    with SQLiteStore.open(source) as store:
+        with store._errors():
+            (ok,) = store._conn.execute("PRAGMA integrity_check").fetchone()
+        if ok != "ok":
+            raise StoreError(f"backup {source} is damaged: {ok}")
+        n = store.count()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with store._errors():
+            copy = sqlite3.connect(dest)
+            try:
+                store._conn.backup(copy)
+            finally:
+                copy.close()
+    return n
 
 
 def _configure(conn: sqlite3.Connection, *, in_memory: bool) -> None:
