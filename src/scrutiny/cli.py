@@ -682,6 +682,7 @@ def _register_subcommands() -> None:
     from scrutiny.eval.checkworthy import checkworthy_command
     from scrutiny.eval.claim_attribution import attribution_command
     from scrutiny.eval.cli import eval_, ptc
+    from scrutiny.eval.entities import entities_command
     from scrutiny.eval.signals import signals_command
     from scrutiny.web.cli import serve, token
 
@@ -690,6 +691,7 @@ def _register_subcommands() -> None:
     eval_.add_command(checkworthy_command)
     eval_.add_command(attribution_command)
     eval_.add_command(signals_command)
+    eval_.add_command(entities_command)
     main.add_command(serve)
     main.add_command(token)
 

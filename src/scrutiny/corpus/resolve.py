@@ -34,6 +34,8 @@ TYPE_GROUPS = {
 MIN_SKELETON = 4  # shorter skeletons ("ln" of Lin, Lina, Olin...) say too little to link on
 LINK_THRESHOLD = 0.5
 MAX_NAMES = 32  # names and roles remembered per corpus entity, enough to compare and to show
+# Longer "names" are tagger runaways over hostile text; comparing them word by word costs seconds.
+MAX_NAME_CHARS = 200
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 _VOWELS = "aeiou"
@@ -54,6 +56,71 @@ _FOLDS = (
 _GLIDE = re.compile(r"(?<=[aeiou])[yj](?=[aeiou])")  # Atambayev, Atambajev -> Atambaev
 _LEADING_GLIDE = re.compile(r"^[yj](?=[aeiou])")  # Yeltsin -> Eltsin
 _DOUBLE = re.compile(r"(.)\1+")
+# Words that give no letter to an acronym, but "of" may (Department of Justice is DOJ).
+_FUNCTION_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "at", "to", "&"})
+_ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
+
+# Common English short forms of given names, each with the full names it stands for. People are
+# named both ways across articles ("Bob Mueller", "Robert S. Mueller III"); the table is general
+# usage, not a list of anyone in particular.
+_SHORT_FORMS = {
+    "bob": "robert",
+    "bobby": "robert",
+    "rob": "robert",
+    "bill": "william",
+    "billy": "william",
+    "will": "william",
+    "jim": "james",
+    "jimmy": "james",
+    "mike": "michael",
+    "mick": "michael",
+    "ted": "theodore edward",
+    "teddy": "theodore edward",
+    "ed": "edward",
+    "eddie": "edward",
+    "tom": "thomas",
+    "tommy": "thomas",
+    "dick": "richard",
+    "rick": "richard",
+    "rich": "richard",
+    "joe": "joseph",
+    "dan": "daniel",
+    "danny": "daniel",
+    "dave": "david",
+    "steve": "stephen steven",
+    "steven": "stephen",  # a spelling of one name rather than a short form
+    "chris": "christopher christine christina",
+    "tony": "anthony",
+    "andy": "andrew",
+    "alex": "alexander alexandra",
+    "sam": "samuel samantha",
+    "ben": "benjamin",
+    "nick": "nicholas",
+    "matt": "matthew",
+    "pat": "patrick patricia",
+    "greg": "gregory",
+    "jeff": "jeffrey",
+    "ken": "kenneth",
+    "larry": "lawrence",
+    "jerry": "gerald jerome",
+    "tim": "timothy",
+    "charlie": "charles",
+    "chuck": "charles",
+    "hank": "henry",
+    "harry": "henry harold",
+    "jack": "john",
+    "jon": "jonathan",
+    "don": "donald",
+    "ron": "ronald",
+    "liz": "elizabeth",
+    "beth": "elizabeth",
+    "kate": "katherine kathleen",
+    "kathy": "katherine kathleen",
+    "sue": "susan",
+    "peggy": "margaret",
+    "maggie": "margaret",
+    "jenny": "jennifer",
+}
 
 
 def ascii_word(word: str) -> str:
@@ -78,20 +145,38 @@ def skeleton(word: str) -> str:
     return "".join(c for c in fold(word) if c not in _VOWELS)
 
 
-def name_words(name: str) -> list[str]:
-    """The words of a name without titles, suffixes, particles or a leading article."""
+def _given_forms(folded: str) -> frozenset[str]:
+    """A folded given name with the full names it may be short for."""
+    return _GIVEN_FORMS.get(folded, frozenset({folded}))
+
+
+_GIVEN_FORMS = {
+    fold(short): frozenset({fold(short), *map(fold, full.split())})
+    for short, full in _SHORT_FORMS.items()
+}
+
+
+def name_words(name: str, *, titles: bool = False) -> list[str]:
+    """The words of a name without suffixes, particles, a leading article and (unless ``titles``)
+    titles. Titles are dropped from people's names only: in "Department of Justice" or "Supreme
+    Court" the title word is part of the name.
+    """
     words = [w for w in re.split(r"[\s\-‐-―'’.,]+", name) if w]
     kept = [
         w
         for w in words
         if (a := ascii_word(w))
-        and a not in TITLES
+        and (titles or a not in TITLES)
         and a not in NAME_SUFFIXES
         and a not in NAME_PARTICLES
     ]
     if kept and ascii_word(kept[0]) == "the":
         kept = kept[1:]
     return kept
+
+
+def _words(name: str, group: str) -> list[str]:
+    return name_words(name, titles=group != "person")
 
 
 @dataclass(frozen=True)
@@ -107,10 +192,11 @@ class Profile:
         return self.names[0]
 
     def keys(self) -> set[str]:
-        """Blocking keys: a candidate must share one. People by surname, others by full name."""
+        """Blocking keys: a candidate must share one. People by surname, others by full name,
+        initials and set of words."""
         out: set[str] = set()
         for n in self.names:
-            words = name_words(n)
+            words = _words(n, self.group)
             if not words:
                 continue
             parts = [words[-1]] if self.group == "person" else words
@@ -120,17 +206,25 @@ class Profile:
             skel = "".join(skeleton(w) for w in parts)
             if len(skel) >= MIN_SKELETON:
                 out.add(f"{self.group}:s:{skel}")
+            if self.group != "person":
+                out.update(f"{self.group}:a:{a}" for a in _initialisms(n) | _acronym(n))
+                if bag := _word_bag(n):
+                    out.add(f"{self.group}:b:{bag}")
         return out
 
 
 def profile_of(entity_type: str, names: Iterable[str], roles: Iterable[str] = ()) -> Profile | None:
     """The profile of an entity, or None for types that are not resolved across documents."""
     group = TYPE_GROUPS.get(entity_type)
-    distinct = list(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+    distinct = list(
+        dict.fromkeys(n.strip() for n in names if n and n.strip() and len(n) <= MAX_NAME_CHARS)
+    )
+    # A name of titles only ("Archbishop", "Justice") names nobody, whatever the type: typed ORG
+    # it is nearly always the tagger's mistake.
     if group is None or not any(name_words(n) for n in distinct):
         return None
     # The fullest name (most name words, then longest) stands for the entity.
-    distinct.sort(key=lambda n: (-len(name_words(n)), -len(n)))
+    distinct.sort(key=lambda n: (-len(_words(n, group)), -len(n)))
     return Profile(group, tuple(distinct[:MAX_NAMES]), frozenset(r.casefold() for r in roles))
 
 
@@ -168,15 +262,69 @@ def _compare_names(doc: Profile, corpus: Profile) -> Match:
     corpus_skel = {_full_skeleton(n) for n in corpus.names}
     if any(len(s) >= MIN_SKELETON + 2 for s in doc_skel & corpus_skel):
         return Match(0.7, ("transliteration variant",))
+    if ({_word_bag(n) for n in doc.names} & {_word_bag(n) for n in corpus.names}) - {""}:
+        return Match(0.85, ("same words, reordered",))
+    if _acronym_of(doc, corpus) or _acronym_of(corpus, doc):
+        return Match(0.8, ("acronym",))
     return NO_MATCH
 
 
+def _acronym(name: str) -> set[str]:
+    """The letters of a name written as an acronym ("FBI", "U.N."), else nothing."""
+    compact = name.replace(" ", "")
+    return {compact.replace(".", "").lower()} if _ACRONYM.fullmatch(compact) else set()
+
+
+def _initialisms(name: str) -> set[str]:
+    """The acronyms a name of capitalised words may go by: DOJ keeps the "of" of Department of
+    Justice, FBI drops it; other function words never count (CIA is not Church in America).
+
+    Dropping "of" needs three letters or more: two are too easily met by chance (AP is
+    Associated Press, not Archbishop of Philadelphia).
+    """
+    if _acronym(name):  # "U.S." is an acronym, not a name of two words
+        return set()
+    # Split at spaces and dots only: "Miami-Dade" is one word, not M and D.
+    words = [w for w in re.split(r"[\s.,]+", name) if name_words(w, titles=True)]
+    spelled = [w for w in words if ascii_word(w) not in _FUNCTION_WORDS or ascii_word(w) == "of"]
+    if len(spelled) < 2 or not all(w[0].isupper() for w in spelled if ascii_word(w) != "of"):
+        return set()
+    out = {"".join(ascii_word(w)[0] for w in spelled)}
+    content = [w for w in spelled if ascii_word(w) != "of"]
+    if len(content) >= 3:
+        out.add("".join(ascii_word(w)[0] for w in content))
+    return out
+
+
+def _acronym_of(short: Profile, long: Profile) -> bool:
+    """Whether an acronym of ``short`` spells a name of ``long``.
+
+    Only an acronym ``short`` cannot expand itself counts: once "AP" stands beside "Associated
+    Press" in one entity, its meaning is known and must not pull in other names with those
+    initials. Organisations need three letters (FBI, DOJ), places two (US, UK): a two-letter
+    organisation acronym meets a wrong expansion too often (VP, IG, DC).
+    """
+    shortest = 2 if short.group == "place" else 3
+    acronyms = {a for a in set().union(*map(_acronym, short.names)) if len(a) >= shortest}
+    acronyms -= set().union(*map(_initialisms, short.names))
+    return bool(acronyms & set().union(*map(_initialisms, long.names)))
+
+
+def _word_bag(name: str) -> str:
+    """The folded content words of a name in sorted order, for names of two or more."""
+    words = sorted(
+        {fold(w) for w in name_words(name, titles=True) if ascii_word(w) not in _FUNCTION_WORDS}
+    )
+    words = [w for w in words if w]
+    return " ".join(words) if len(words) >= 2 else ""
+
+
 def _full_fold(name: str) -> str:
-    return "".join(fold(w) for w in name_words(name))
+    return "".join(fold(w) for w in name_words(name, titles=True))
 
 
 def _full_skeleton(name: str) -> str:
-    return "".join(skeleton(w) for w in name_words(name))
+    return "".join(skeleton(w) for w in name_words(name, titles=True))
 
 
 @dataclass(frozen=True)
@@ -184,6 +332,7 @@ class _Person:
     given: str  # folded first given name, "" when only a surname is known
     surname: str
     surname_skeleton: str
+    middle: str = ""  # initials of the names between, "" when none is written
 
 
 def _person(name: str) -> _Person | None:
@@ -191,7 +340,8 @@ def _person(name: str) -> _Person | None:
     if not words:
         return None
     given = fold(words[0]) if len(words) > 1 else ""
-    return _Person(given, fold(words[-1]), skeleton(words[-1]))
+    middle = "".join(f[0] for w in words[1:-1] if (f := ascii_word(w)))
+    return _Person(given, fold(words[-1]), skeleton(words[-1]), middle)
 
 
 def _compare_people(doc: Profile, corpus: Profile) -> Match:
@@ -217,10 +367,14 @@ def _full_names(a: _Person, b: _Person) -> Match:
     surname = _surnames(a, b)
     if surname.score == 0.0:
         return NO_MATCH
+    if a.middle and b.middle and a.middle != b.middle:
+        return NO_MATCH  # George H. W. and George W. Bush: namesakes told apart by the middle
     if a.given == b.given:
         return Match(0.95 * surname.score, (*surname.evidence, "same given name"))
     if (len(a.given) == 1 or len(b.given) == 1) and a.given[0] == b.given[0]:
         return Match(0.8 * surname.score, (*surname.evidence, "matching initial"))
+    if _given_forms(a.given) & _given_forms(b.given):
+        return Match(0.9 * surname.score, (*surname.evidence, "short form of the given name"))
     return NO_MATCH  # different given names: different people, whatever the surname
 
 
@@ -259,7 +413,7 @@ def best_match(
 def merged(a: Profile, b: Profile) -> Profile:
     """The profile of a corpus entity after ``b``'s names and roles join ``a``'s."""
     names = list(dict.fromkeys((*a.names, *b.names)))
-    names.sort(key=lambda n: (-len(name_words(n)), -len(n)))
+    names.sort(key=lambda n: (-len(_words(n, a.group)), -len(n)))
     return Profile(
         a.group, tuple(names[:MAX_NAMES]), frozenset(sorted(a.roles | b.roles)[:MAX_NAMES])
     )
