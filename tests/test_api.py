@@ -431,7 +431,8 @@ def test_job_queue_is_bounded(tmp_path: Path) -> None:
 
     def submit(i: int) -> int:
         files = [("files", (f"{i}.txt", f"text number {i}".encode()))]
-        return c.post(f"{API}/jobs", files=files).status_code
+        code: int = c.post(f"{API}/jobs", files=files).status_code
+        return code
 
     assert submit(0) == 202
     running = jobs.recent()[0]
@@ -467,3 +468,50 @@ def test_claims_views(client: TestClient, seed_id: str) -> None:
     assert "clusters" in client.get(f"{API}/claims").json()
     assert client.get("/claims").status_code == 200
     assert client.get(f"{API}/claims", params={"min_documents": 0}).status_code == 422
+
+
+# --- found by the contract tests (tests/test_api_contract.py) --------------------------------
+
+
+def test_405_names_every_method_of_the_path(client: TestClient) -> None:
+    r = client.request("TRACE", f"{API}/documents")
+    assert r.status_code == 405 and error_of(r)["code"] == "method_not_allowed"
+    assert set(r.headers["allow"].split(", ")) >= {"GET", "POST"}  # two routes, one path
+    r = client.options(f"{API}/documents/abcdef")
+    assert set(r.headers["allow"].split(", ")) >= {"GET", "DELETE"}
+
+
+def test_huge_integers_are_invalid_not_a_crash(client: TestClient) -> None:
+    for path, params in [
+        ("/graph", {"min_weight": 2**63}),
+        ("/documents", {"offset": 2**63}),
+    ]:
+        r = client.get(f"{API}{path}", params=params)
+        assert r.status_code == 422 and error_of(r)["code"] == "invalid_request", path
+
+
+def test_analyze_store_flag_is_a_real_boolean(client: TestClient) -> None:
+    r = client.post(f"{API}/analyze", json={"text": "Hello.", "store": 0})
+    assert r.status_code == 422 and "store" in error_of(r)["message"]
+
+
+def test_docs_is_a_reference_that_works_offline(client: TestClient) -> None:
+    r = client.get("/docs")
+    assert r.status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "cdn" not in csp and "script-src 'self'" in csp  # nothing from elsewhere
+    spec = client.get("/openapi.json").json()
+    for path in spec["paths"]:
+        assert f"<code>{html.escape(path)}</code>" in r.text, path
+    assert "≤ 500" in r.text  # bounds come from the description (entities' limit)
+    assert "MergeIn" not in r.text and "<code>other</code>" in r.text  # body fields unfolded
+    swagger = client.get("/docs/swagger")
+    assert "cdn.jsdelivr.net" in swagger.headers["content-security-policy"]
+    assert "href=/docs>" in swagger.text  # offline, it points at the reference
+
+
+def test_docs_needs_no_token(locked: tuple[TestClient, str, str]) -> None:
+    c, _, _ = locked
+    assert c.get("/docs").status_code == 200
+    assert c.get("/docs/swagger").status_code == 200
+    assert c.get("/graph", follow_redirects=False).status_code == 303  # pages still do

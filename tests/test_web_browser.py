@@ -274,3 +274,125 @@ def test_login_with_a_token(browser: Any, tmp_path: Path) -> None:
         context.close()
     finally:
         server.should_exit = True
+
+
+# --- cross-document views: graph, timeline, entity page --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over the three sample documents of tests/web_samples.py (with events)."""
+    from web_samples import fill, sample_analyses
+
+    db = tmp_path_factory.mktemp("corpus-ui") / "store.db"
+    fill(db, sample_analyses())
+    server, url = _serve(db)
+    yield url
+    server.should_exit = True
+
+
+def _node(page: Page, name: str) -> Any:
+    return page.locator("#graph a.node", has=page.locator("title", has_text=name))
+
+
+def test_graph_is_drawn_and_interactive(page: Page, corpus_url: str) -> None:
+    page.goto(f"{corpus_url}/graph")
+    page.wait_for_selector("#graph[data-drawn]")
+    data = page.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert page.locator("#graph a.node").count() == len(data["nodes"]) >= 4
+    assert page.locator("#graph line.edge").count() == len(data["edges"])
+    # Sized by documents, coloured by type, edge width by weight.
+    merkel, johnson = _node(page, "Angela Merkel"), _node(page, "Boris Johnson")
+    assert float(merkel.locator("circle").get_attribute("r")) > float(
+        johnson.locator("circle").get_attribute("r")
+    )
+    assert "g0" in (merkel.get_attribute("class") or "")  # PERSON
+    widths = {
+        int(line.get_attribute("data-weight")): float(line.get_attribute("stroke-width"))
+        for line in page.locator("#graph line.edge").all()
+    }
+    assert widths[2] > widths[1]
+    box = page.locator("#graph").bounding_box()
+    circle = merkel.locator("circle").bounding_box()
+    assert (
+        box
+        and circle
+        and box["x"] <= circle["x"]
+        and circle["x"] + circle["width"] <= (box["x"] + box["width"])
+    )
+    # Pointing at an entity lights it and its neighbours and dims the rest.
+    merkel.locator("circle").hover()
+    assert "lit" in (page.locator("#graph").get_attribute("class") or "")
+    assert _node(page, "Emmanuel Macron").evaluate("el => el.classList.contains('near')")
+    # Raising the minimum hides lighter links at once, without reloading.
+    page.fill("#gw", "2")
+    page.dispatch_event("#gw", "input")
+    assert page.locator("#graph line.edge.hidden").count() == sum(
+        1 for e in data["edges"] if e["weight"] < 2
+    )
+    assert johnson.evaluate("el => el.classList.contains('hidden')")  # no link left
+    merkel.locator("circle").click()
+    page.wait_for_url("**/entities/*")
+    assert page.locator("h1").inner_text().startswith("Angela Merkel")
+
+
+def test_graph_keyboard_and_no_script_injection(page: Page, corpus_url: str) -> None:
+    page.goto(f"{corpus_url}/graph?q=Macron")
+    page.wait_for_selector("#graph[data-drawn]")
+    assert page.locator("h1").inner_text() == "Entity graph around Emmanuel Macron"
+    page.focus("#graph a.node")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/entities/*")
+    assert page.dialogs == [] and page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_timeline_links_to_the_highlighted_span(page: Page, corpus_url: str) -> None:
+    page.goto(f"{corpus_url}/timeline")
+    titles = page.locator("section.period h2").all_inner_texts()
+    assert titles[:2] == ["2018", "2019"] and titles[-1] == "Undated"
+    page.select_option("#tt", "meeting")
+    page.click("form.search button[type=submit]")
+    page.wait_for_url("**type=meeting*")
+    assert set(page.locator("li.event .type").all_inner_texts()) == {"meeting"}
+    page.fill("#tq", "Angela Merkel")
+    page.click("form.search button[type=submit]")
+    page.wait_for_url("**q=Angela*")
+    link = page.locator("li.event a.trigger", has_text="met")
+    start, end = (int(x) for x in link.get_attribute("href").rsplit("#span-", 1)[1].split("-"))
+    link.click()
+    page.wait_for_url("**/documents/sha256:*#span-*")
+    focused = page.locator("#doc-text span.m.focus")
+    assert focused.count() >= 1
+    assert all(
+        int(el.get_attribute("data-o")) < end and int(el.get_attribute("data-e")) > start
+        for el in focused.all()
+    )
+
+
+def test_entity_page_merge_then_split(browser: Any, tmp_path: Path) -> None:
+    from web_samples import fill, sample_analyses
+
+    db = tmp_path / "curate.db"
+    fill(db, sample_analyses())
+    server, url = _serve(db)
+    try:
+        context = browser.new_context(viewport={"width": 1366, "height": 860})
+        pg = context.new_page()
+        pg.goto(f"{url}/entities?q=Macron")
+        macron = pg.locator("table.entities a").first.get_attribute("href").rsplit("/", 1)[1]
+        pg.goto(f"{url}/entities?q=Merkel")
+        pg.locator("table.entities a").first.click()
+        assert pg.locator("#roles-h").count() == 1 and "chancellor" in pg.content().lower()
+        merkel_url = pg.url
+        pg.fill("#merge-other", macron)
+        pg.click("form[action$='/merge'] button[type=submit] >> text=into")
+        pg.wait_for_url(merkel_url)
+        named = pg.locator("h1").inner_text() + pg.locator("dl.meta").inner_text()
+        assert "Emmanuel Macron" in named and "Angela Merkel" in named  # one entity now
+        pg.select_option("#split-name", "Emmanuel Macron")
+        pg.click("form[action$='/split'] button[type=submit]")
+        pg.wait_for_function(f"location.href !== {merkel_url!r}")
+        assert pg.locator("h1").inner_text().startswith("Emmanuel Macron")
+        context.close()
+    finally:
+        server.should_exit = True

@@ -683,7 +683,9 @@ def _register_subcommands() -> None:
     from scrutiny.eval.claim_attribution import attribution_command
     from scrutiny.eval.cli import eval_, ptc
     from scrutiny.eval.entities import entities_command
+    from scrutiny.eval.events import events_command
     from scrutiny.eval.signals import signals_command
+    from scrutiny.timeline import timeline
     from scrutiny.web.cli import serve, token
 
     main.add_command(ptc)
@@ -692,6 +694,8 @@ def _register_subcommands() -> None:
     eval_.add_command(attribution_command)
     eval_.add_command(signals_command)
     eval_.add_command(entities_command)
+    eval_.add_command(events_command)
+    main.add_command(timeline)
     main.add_command(serve)
     main.add_command(token)
 

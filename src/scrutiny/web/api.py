@@ -12,17 +12,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from scrutiny.store.base import SNIPPET_END, SNIPPET_START, SearchHit, parse_doc_id
 from scrutiny.web import deps
+from scrutiny.web.schema import BUSY_RESPONSE, ERROR_RESPONSES, UPLOAD_RESPONSES
 from scrutiny.web.service import ApiError, ItemResult, add_document, add_upload
 
 # The bearer scheme is checked by the app's middleware; declaring it here puts the Authorize
 # button in the OpenAPI description and Swagger UI.
 router = APIRouter(
-    prefix="/api/v1", tags=["api"], dependencies=[Depends(HTTPBearer(auto_error=False))]
+    prefix="/api/v1",
+    tags=["api"],
+    dependencies=[Depends(HTTPBearer(auto_error=False))],
+    responses=ERROR_RESPONSES,
 )
+# SQLite integers are 64-bit: a larger offset would not be "past the end" but a crash.
+MAX_OFFSET = 2**62
 DocId = Annotated[str, "a full id (sha256:<hex>), the hex, or a unique prefix of 6+ digits"]
 
 
@@ -33,21 +39,27 @@ class TextIn(BaseModel):
     title: str | None = Field(default=None, max_length=1_000)
     published: str | None = Field(default=None, max_length=40, description="ISO 8601 date")
     source: str | None = Field(default=None, max_length=1_000)
-    store: bool = Field(default=False, description="also keep the analysis in the store")
+    # Strict: a JSON 0 or "no" is a mistake to report, not a boolean to guess.
+    store: StrictBool = Field(default=False, description="also keep the analysis in the store")
 
 
 @router.get("/documents", summary="List stored documents, newest first")
 def list_documents(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> dict[str, Any]:
     with deps.store(request) as store:
         docs = store.documents(limit=limit, offset=offset)
         return {"count": store.count(), "documents": [asdict(d) for d in docs]}
 
 
-@router.post("/documents", summary="Upload files: each is read, analysed and stored now")
+@router.post(
+    "/documents",
+    summary="Upload files: each is read, analysed and stored now",
+    response_model=None,
+    responses=UPLOAD_RESPONSES,
+)
 def upload(
     request: Request, response: Response, files: Annotated[list[UploadFile], File()]
 ) -> dict[str, Any]:
@@ -74,7 +86,12 @@ def _upload_summary(results: list[ItemResult], response: Response) -> dict[str, 
     return {"results": [r.to_dict() for r in results], **counts}
 
 
-@router.post("/jobs", status_code=202, summary="Upload files to be analysed in the background")
+@router.post(
+    "/jobs",
+    status_code=202,
+    summary="Upload files to be analysed in the background",
+    responses=BUSY_RESPONSE,
+)
 def submit_job(request: Request, files: Annotated[list[UploadFile], File()]) -> dict[str, Any]:
     named = _read_files(request, files)
     job = deps.jobs(request).submit(named)

@@ -4,21 +4,24 @@ This module owns assembly and the rules every request and response follows: secu
 Content-Security-Policy without inline scripts), the request size limit, the same-origin rule for
 requests that change something, access by token (``tokens.py`` decides, this module enforces),
 and errors as ``{"error": {"code", "message"}}`` JSON (an HTML page for browser routes) without
-stack traces. Routes live in ``api.py``, ``pages.py`` and ``corpus.py``.
+stack traces. Routes live in ``api.py``, ``pages.py``, ``corpus.py``, ``curation.py``,
+``events.py`` and ``apidocs.py``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -36,15 +39,19 @@ API_PREFIX = "/api/"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_COOKIE = "scrutiny_token"
 # Reachable without a token: logging in, the assets of the login page, the API description.
-OPEN_PATHS = frozenset({"/login", "/logout", "/docs", "/openapi.json", "/favicon.ico"})
+SWAGGER_PATH = "/docs/swagger"
+OPEN_PATHS = frozenset(
+    {"/login", "/logout", "/docs", SWAGGER_PATH, "/openapi.json", "/favicon.ico"}
+)
 
 # No inline script or style anywhere, so injected markup could not run even if escaping failed.
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# Swagger UI is not vendored (a megabyte of JavaScript); /docs loads it from its CDN and says
-# so when offline. Only that page, which shows no document text, gets these allowances.
+# Swagger UI is not vendored (a megabyte of JavaScript); /docs/swagger loads it from its CDN and
+# says so when offline (/docs, rendered by apidocs.py, always works). Only that page, which shows
+# no document text, gets these allowances.
 DOCS_CDN = "https://cdn.jsdelivr.net"
 DOCS_CSP = (
     f"default-src 'none'; script-src 'self' {DOCS_CDN}; style-src 'self' 'unsafe-inline' "
@@ -99,13 +106,14 @@ def create_app(
     app.state.policy = policy
     _install_middleware(app, settings, policy)
     _install_error_handlers(app)
-    from scrutiny.web import api, corpus, pages
+    from scrutiny.web import api, apidocs, corpus, curation, events, pages
 
-    app.include_router(api.router)
-    app.include_router(corpus.api)
-    app.include_router(pages.router)
-    app.include_router(corpus.pages)
-    app.get("/docs", include_in_schema=False)(docs_page)
+    routers = [api.router, corpus.api, curation.api, events.api]
+    routers += [pages.router, corpus.pages, curation.pages, events.pages, apidocs.pages]
+    for router in routers:
+        app.include_router(router)
+    app.state.routes = _route_table(routers)
+    app.get(SWAGGER_PATH, include_in_schema=False)(swagger_page)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
 
@@ -182,8 +190,8 @@ def _same_origin(request: Request) -> bool:
 
 
 def _secure_headers(request: Request, response: Response) -> None:
-    docs = request.url.path == "/docs"
-    response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+    swagger = request.url.path == SWAGGER_PATH
+    response.headers["Content-Security-Policy"] = DOCS_CSP if swagger else CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
@@ -239,12 +247,38 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = STATUS_CODES.get(exc.status_code, "error")
-        return _error(request, exc.status_code, code, str(exc.detail))
+        response = _error(request, exc.status_code, code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = _allowed_methods(request)
+        return response
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
         return _error(request, 500, "internal_error", "internal error")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route takes at this path, for a 405's ``Allow`` header (RFC 9110).
+
+    FastAPI's included routers answer 405 without one, and one path often has a route per
+    method (GET and DELETE of a document), so the app keeps its own table of routes.
+    """
+    path = request.url.path
+    routes: list[tuple[re.Pattern[str], set[str]]] = request.app.state.routes
+    methods = {m for pattern, allowed in routes if pattern.match(path) for m in allowed}
+    return ", ".join(sorted(methods))
+
+
+def _route_table(routers: list[APIRouter]) -> list[tuple[re.Pattern[str], set[str]]]:
+    # A router's routes carry its prefix already; the app includes them without another.
+    return [
+        (route.path_regex, set(route.methods or ()))
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute)
+    ]
 
 
 def _describe(exc: RequestValidationError) -> str:
@@ -256,14 +290,14 @@ def _describe(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def docs_page() -> HTMLResponse:
+def swagger_page() -> HTMLResponse:
     """Swagger UI for /openapi.json, started by a script of ours rather than an inline one."""
     return HTMLResponse(
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>scrutiny API</title>"
         f'<link rel=stylesheet href="{DOCS_CDN}/npm/swagger-ui-dist@5/swagger-ui.css"></head>'
         '<body><div id="swagger-ui"><p>The interactive documentation needs Swagger UI from '
-        f"{DOCS_CDN}. Offline, read the schema at <a href=/openapi.json>/openapi.json</a> "
-        "or docs/web.md.</p></div>"
+        f"{DOCS_CDN}. Offline, read <a href=/docs>the API reference</a> or the schema at "
+        "<a href=/openapi.json>/openapi.json</a>.</p></div>"
         f'<script src="{DOCS_CDN}/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>'
         '<script src="/static/docs.js"></script></body></html>'
     )

@@ -1,9 +1,10 @@
 """Cross-document views: corpus entities, their co-occurrence graph and tracked claims.
 
 This module owns both the API routes (``/api/v1/entities``, ``/graph``, ``/claims``) and the
-pages (``/entities``, ``/entities/{id}``, ``/claims``) over what the store links across
-documents (docs/store.md). Everything is read-only; merging and splitting entities stay on the
-command line for now.
+pages (``/entities``, ``/entities/{id}``, ``/graph``, ``/claims``) over what the store links
+across documents (docs/store.md). It only reads: merging and splitting entities is
+``curation.py``, the timeline ``events.py``. The graph page draws in the browser
+(static/graph.js) from JSON the page carries, and lists the same edges as a table.
 """
 
 from __future__ import annotations
@@ -16,16 +17,33 @@ from fastapi.responses import Response
 from fastapi.security import HTTPBearer
 from fastapi.templating import Jinja2Templates
 
+from scrutiny.corpus.dossier import entity_dossier
+from scrutiny.corpus.graph import to_json
 from scrutiny.store.base import CorpusEntity, EntityEdge, Store
+from scrutiny.timeline import date_key
 from scrutiny.web import deps
+from scrutiny.web.schema import ERROR_RESPONSES
 
 api = APIRouter(
-    prefix="/api/v1", tags=["corpus"], dependencies=[Depends(HTTPBearer(auto_error=False))]
+    prefix="/api/v1",
+    tags=["corpus"],
+    dependencies=[Depends(HTTPBearer(auto_error=False))],
+    responses=ERROR_RESPONSES,
 )
 pages = APIRouter(include_in_schema=False)
 RELATED = 30  # entities listed as "named together with" on an entity page
 Name = Annotated[str, Query(max_length=200)]
 MAX_ENTITY_ID = 2**62  # SQLite integers are 64-bit; larger ids are simply unknown
+EntityId = Annotated[int, Path(ge=1, le=MAX_ENTITY_ID)]
+MAX_WEIGHT = 1_000_000  # a minimum of shared documents; past the corpus size it finds nothing
+# Edges the graph page draws by default: past a few hundred a force layout is a hairball, and
+# its cost in the browser grows with the square of the nodes.
+GRAPH_EDGES = 150
+MAX_GRAPH_PAGE_EDGES = 600
+# Entity types with a colour of their own on the graph (classes g0..g7 in app.css); every
+# other type shares the last colour.
+GRAPH_TYPES = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW")
+OTHER_TYPES = len(GRAPH_TYPES)
 
 
 def entity_details(store: Store, entity_id: int) -> dict[str, Any]:
@@ -37,6 +55,75 @@ def entity_details(store: Store, entity_id: int) -> dict[str, Any]:
         "documents": members,
         "related": _related(entity_id, nodes, edges),
     }
+
+
+def entity_page_context(store: Store, entity_id: int) -> dict[str, Any]:
+    """The entity page: :func:`entity_details` plus what its documents say about it (roles
+    over time, mentions and events per document) and what a person may merge into it."""
+    found = entity_details(store, entity_id)
+    dossier = entity_dossier(store, entity_id)
+    per_doc = {d["id"]: d for d in dossier["documents"]}
+    names = sorted({m.name for m in found["documents"]}, key=str.casefold)
+    return {
+        **found,
+        "dossier": per_doc,
+        "roles_over_time": roles_over_time(dossier["documents"]),
+        "events": sum(len(d["events"]) for d in dossier["documents"]),
+        "member_names": names,
+        "candidates": merge_candidates(store, found["entity"]),
+    }
+
+
+def roles_over_time(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each role a document gives the entity, once per document, by the document's date
+    (undated documents last, in the order they were added)."""
+    rows = []
+    for doc in documents:
+        seen = set()
+        for role in doc["roles"]:
+            key = (role["role"], role["when"])
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(
+                {**role, "doc_id": doc["id"], "title": doc["title"], "published": doc["published"]}
+            )
+    return sorted(rows, key=lambda r: date_key(r["published"]))
+
+
+def merge_candidates(store: Store, entity: CorpusEntity, limit: int = 10) -> list[CorpusEntity]:
+    """Other entities of the same type going by one of its names: what a person most likely
+    wants to merge (the automatic linking keeps apart what it is unsure of)."""
+    out: dict[int, CorpusEntity] = {}
+    for name in entity.names[:5]:
+        for other in store.corpus_entities(name, limit=limit):
+            if other.id != entity.id and other.type == entity.type:
+                out.setdefault(other.id, other)
+    return sorted(out.values(), key=lambda e: (-e.documents, e.id))[:limit]
+
+
+def type_colour(entity_type: str) -> int:
+    """The colour class (``g<n>``) of an entity type on the graph."""
+    return GRAPH_TYPES.index(entity_type) if entity_type in GRAPH_TYPES else OTHER_TYPES
+
+
+def graph_data(nodes: list[CorpusEntity], edges: list[EntityEdge]) -> dict[str, Any]:
+    """What the graph page draws: ``scrutiny graph --format json`` with a colour per node and
+    without the evidence documents of each edge (the table and the entity pages list them)."""
+    data = to_json(nodes, edges)
+    for node in data["nodes"]:
+        node["colour"] = type_colour(node["type"])
+    for edge in data["edges"]:
+        del edge["documents"]
+    return data
+
+
+def find_entity(store: Store, entity: int | None, name: str) -> CorpusEntity | None:
+    """The entity a page is centred on: by number, else the best match for a name."""
+    if entity is not None:
+        return store.corpus_entity(entity)[0]
+    found = store.corpus_entities(name, limit=1) if name.strip() else []
+    return found[0] if found else None
 
 
 def _related(
@@ -65,9 +152,7 @@ def list_entities(
 
 
 @api.get("/entities/{entity_id}", summary="One corpus entity: documents, evidence, related")
-def get_entity(
-    request: Request, entity_id: Annotated[int, Path(ge=1, le=MAX_ENTITY_ID)]
-) -> dict[str, Any]:
+def get_entity(request: Request, entity_id: EntityId) -> dict[str, Any]:
     with deps.store(request) as store:
         found = entity_details(store, entity_id)
     return {
@@ -84,7 +169,7 @@ def get_entity(
 def graph(
     request: Request,
     entity: Annotated[int | None, Query(ge=1, le=MAX_ENTITY_ID)] = None,
-    min_weight: Annotated[int, Query(ge=1)] = 1,
+    min_weight: Annotated[int, Query(ge=1, le=MAX_WEIGHT)] = 1,
     limit: Annotated[int, Query(ge=1, le=5_000)] = 500,
 ) -> dict[str, Any]:
     with deps.store(request) as store:
@@ -119,12 +204,44 @@ def entities_page(request: Request, q: Name = "") -> Response:
 
 
 @pages.get("/entities/{entity_id}")
-def entity_page(
-    request: Request, entity_id: Annotated[int, Path(ge=1, le=MAX_ENTITY_ID)]
-) -> Response:
+def entity_page(request: Request, entity_id: EntityId) -> Response:
     with deps.store(request) as store:
-        found = entity_details(store, entity_id)
-    return _page(request, "entity.html", nav="entities", **found)
+        context = entity_page_context(store, entity_id)
+    return _page(request, "entity.html", nav="entities", **context)
+
+
+@pages.get("/graph")
+def graph_page(
+    request: Request,
+    q: Name = "",
+    entity: Annotated[int | None, Query(ge=1, le=MAX_ENTITY_ID)] = None,
+    min_weight: Annotated[int, Query(ge=1, le=MAX_WEIGHT)] = 1,
+    limit: Annotated[int, Query(ge=1, le=MAX_GRAPH_PAGE_EDGES)] = GRAPH_EDGES,
+) -> Response:
+    """The co-occurrence graph, whole or around one entity (by number, or a name in ``q``)."""
+    with deps.store(request) as store:
+        centre = find_entity(store, entity, q)
+        unknown = centre is None and bool(q.strip())
+        nodes: list[CorpusEntity] = []
+        edges: list[EntityEdge] = []
+        if not unknown:  # an unknown name draws nothing rather than, silently, everything
+            around = centre.id if centre is not None else None
+            nodes, edges = store.entity_graph(entity=around, min_weight=min_weight, limit=limit)
+    by_id = {n.id: n for n in nodes}
+    types = sorted({n.type for n in nodes}, key=lambda t: (type_colour(t), t))
+    return _page(
+        request,
+        "graph.html",
+        nav="graph",
+        q=centre.name if centre is not None else q,
+        centre=centre,
+        unknown=unknown,
+        min_weight=min_weight,
+        limit=limit,
+        data=graph_data(nodes, edges),
+        legend=[(t, type_colour(t)) for t in types],
+        edges=[(by_id[e.source], by_id[e.target], e) for e in edges],
+    )
 
 
 @pages.get("/claims")

@@ -1,5 +1,6 @@
-// scrutiny pages: highlight layer toggles and jumping to a finding's span (document view), and
-// redrawing a background upload's progress (job page).
+// scrutiny pages: highlight layer toggles and jumping to a finding's span, or to the span a
+// link's "#span-START-END" names (document view), and redrawing a background upload's progress
+// (job page). The entity graph has its own script, graph.js.
 // Document text is never read into markup here: the script only toggles classes on the spans
 // the server rendered (with escaped text) and reads their numeric data attributes; job results
 // are built with textContent.
@@ -31,19 +32,28 @@
     });
   }
 
-  function focusSpan(text, button) {
-    const start = Number(button.dataset.start);
-    const end = Number(button.dataset.end);
+  function focusRange(text, start, end) {
     text.querySelectorAll(".focus").forEach(function (el) { el.classList.remove("focus"); });
-    document.querySelectorAll("button.finding[aria-current]").forEach(function (el) {
-      el.removeAttribute("aria-current");
-    });
-    button.setAttribute("aria-current", "true");
     const hit = runs(text).filter(function (run) {
       return Number(run.dataset.o) < end && Number(run.dataset.e) > start;
     });
     hit.forEach(function (run) { run.classList.add("focus"); });
     if (hit.length) hit[0].scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function focusSpan(text, button) {
+    document.querySelectorAll("button.finding[aria-current]").forEach(function (el) {
+      el.removeAttribute("aria-current");
+    });
+    button.setAttribute("aria-current", "true");
+    focusRange(text, Number(button.dataset.start), Number(button.dataset.end));
+  }
+
+  // Other pages (the timeline, an entity's mentions) link to "#span-START-END" of a document:
+  // outline that span as a click on a finding would.
+  function focusFromHash(text) {
+    const m = /^#span-(\d+)-(\d+)$/.exec(window.location.hash);
+    if (m) focusRange(text, Number(m[1]), Number(m[2]));
   }
 
   // Background upload: poll the job and redraw its progress. Results are built with
@@ -102,5 +112,7 @@
     document.querySelectorAll("button.finding").forEach(function (button) {
       button.addEventListener("click", function () { focusSpan(text, button); });
     });
+    focusFromHash(text);
+    window.addEventListener("hashchange", function () { focusFromHash(text); });
   });
 })();
