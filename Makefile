@@ -49,6 +49,7 @@ test: lint
 # Rebuilds every shipped model from ../shared/data (fixed seeds; each records its data hash).
 train: install
 	$(PY) -m scrutiny.analyzers.claims.train --data $(SHARED)/data/checkworthy --out src/scrutiny/analyzers/claims/model
+	$(PY) -m scrutiny.analyzers.techniques.train --data $(SHARED)/data
 
 # Many random examples per reader and for the analysis (CI runs a small derandomised set).
 fuzz: install

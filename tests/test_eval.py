@@ -1,4 +1,4 @@
-"""The evaluation harness: PTC loader and formats, Task 11 scorers, folds, baselines and CLI."""
+"""The evaluation harness: PTC loader and formats, Task 11 scorers, folds, CV of the model, CLI."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from helpers import PTC
-from scrutiny.eval.baselines import SpanTagger, TechniqueClassifier, grow_spans, tokenize
+from scrutiny.analyzers.techniques.features import grow_spans, tokenize
+from scrutiny.analyzers.techniques.model import TechniqueModel
 from scrutiny.eval.cli import eval_, ptc
-from scrutiny.eval.cv import folds
+from scrutiny.eval.cv import fill_template, folds, predict_si
 from scrutiny.eval.ptc import (
     LABELS,
     Article,
@@ -226,7 +227,7 @@ def test_folds_are_disjoint_covering_and_deterministic() -> None:
         folds(articles, k=1)
 
 
-# ----------------------------------------------------------------------------- baselines
+# ----------------------------------------------------------------------------- the model under CV
 
 
 def test_grow_spans_needs_a_confident_seed_and_bridges_one_gap() -> None:
@@ -235,8 +236,11 @@ def test_grow_spans_needs_a_confident_seed_and_bridges_one_gap() -> None:
     toks = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9), (10, 11), (12, 13)]
     proba = np.array([0.15, 0.5, 0.05, 0.2, 0.0, 0.0, 0.15])
     # 0-1 seeded by 0.5, 3 joins over the one-token gap; 6 is weak and two tokens away.
-    assert grow_spans(toks, proba, high=0.3, low=0.1, max_gap=1) == [(0, 7)]
-    assert grow_spans(toks, proba, high=0.3, low=0.1, max_gap=0) == [(0, 3)]
+    assert grow_spans(toks, proba, high=0.3, low=0.1, max_gap=1) == [(0, 7, 0.5)]
+    assert grow_spans(toks, proba, high=0.3, low=0.1, max_gap=0) == [(0, 3, 0.5)]
+    # A line break between tokens 1 and 3 stops the run: token 3 alone is too weak to stand.
+    lines = [0, 0, 0, 1, 1, 1, 1]
+    assert grow_spans(toks, proba, high=0.3, low=0.1, max_gap=1, lines=lines) == [(0, 3, 0.5)]
 
 
 def test_tokenizer_keeps_inner_apostrophes_and_survives_hostile_text() -> None:
@@ -249,21 +253,20 @@ def test_tokenizer_keeps_inner_apostrophes_and_survives_hostile_text() -> None:
 @needs_ptc
 def test_small_end_to_end_beats_trivial_baselines(corpus: list[Article]) -> None:
     split = folds(corpus, k=10, seed=13)
-    train, test = split[0][:20], split[1][:10]
-    classifier = TechniqueClassifier().fit(train)
+    # The span tagger's thresholds suit a few hundred articles; 60 is the least it is fair on.
+    train, test = [*split[0], *split[2]][:60], split[1][:10]
+    model = TechniqueModel.fit(train).reloaded()
+    texts = {a.id: a.text for a in test}
     gold_tc = [TcLine(a.id, t.label, t.start, t.end) for a in test for t in a.techniques]
-    predicted = classifier.predict_template({a.id: a.text for a in test}, template_for(test))
+    predicted = fill_template(model, texts, template_for(test))
     majority = Counter(t.label for a in train for t in a.techniques).most_common(1)[0][0]
     trivial = [TcLine(x.article_id, majority, x.start, x.end) for x in gold_tc]
     assert score_tc(predicted, gold_tc).micro.f1 > score_tc(trivial, gold_tc).micro.f1 + 0.03
 
-    # The span tagger's thresholds suit a few hundred articles; 60 is the least it is fair on.
-    tagger = SpanTagger().fit([*split[0], *split[2]][:60])
     gold_si = [SiLine(a.id, s, e) for a in test for s, e in a.spans]
-    pred_si = [SiLine(a.id, s, e) for a in test for s, e in tagger.predict(a.text)]
-    for a in test:
-        for s, e in tagger.predict(a.text):
-            assert 0 <= s < e <= len(a.text)
+    pred_si = predict_si(model, texts)
+    for line in pred_si:
+        assert 0 <= line.start < line.end <= len(texts[line.article_id])
     # Every line of every article as a span: the laziest prediction with any recall.
     lines = [SiLine(a.id, s, s + len(ln)) for a in test for s, ln in _lines(a.text) if ln.strip()]
     assert score_si(pred_si, gold_si).f1 > score_si(lines, gold_si).f1
@@ -274,11 +277,10 @@ def test_training_is_deterministic(corpus: list[Article]) -> None:
     train, test = corpus[:15], corpus[15:18]
     template = template_for(test)
     texts = {a.id: a.text for a in test}
-    runs = [TechniqueClassifier().fit(train).predict_template(texts, template) for _ in range(2)]
-    assert runs[0] == runs[1]
-    # Training order must not matter either: the models sort their input by article id.
-    tagger_a, tagger_b = SpanTagger().fit(train), SpanTagger().fit(train[::-1])
-    assert [tagger_a.predict(a.text) for a in test] == [tagger_b.predict(a.text) for a in test]
+    # Training order must not matter either: the model sorts its input by article id.
+    models = [TechniqueModel.fit(train), TechniqueModel.fit(train[::-1])]
+    assert fill_template(models[0], texts, template) == fill_template(models[1], texts, template)
+    assert predict_si(models[0], texts) == predict_si(models[1], texts)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -291,9 +293,9 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 @needs_ptc
 def test_tagger_never_crashes_on_hostile_text(corpus: list[Article]) -> None:
-    tagger = SpanTagger().fit(corpus[:8])
+    model = TechniqueModel.fit(corpus[:8])
     for text in ["", "!!!", "\n\n\n", "مرحبا بالعالم 🙂🙂", "\"'" * 500, "word " * 20_000]:
-        for s, e in tagger.predict(text):
+        for s, e, _, _ in model.find_spans(text):
             assert 0 <= s < e <= len(text)
 
 

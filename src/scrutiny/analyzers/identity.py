@@ -138,6 +138,8 @@ def _lexicon() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str]]:
 
 
 _FOLDED, _EXACT = _lexicon()
+# Lower-cased first words of all terms: most words start none, and one set look-up rules them out.
+_FIRST_WORDS = frozenset(key[0].lower() for key in (*_FOLDED, *_EXACT))
 
 
 def _joined_by_one_space(text: str, words: list[re.Match[str]], i: int, n: int) -> bool:
@@ -155,6 +157,9 @@ def find_terms(text: str) -> Iterator[tuple[int, int, str]]:
     words = list(_WORD.finditer(text))
     i = 0
     while i < len(words):
+        if words[i].group().lower() not in _FIRST_WORDS:
+            i += 1
+            continue
         hit = None
         for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
             if n > 1 and not _joined_by_one_space(text, words, i, n):

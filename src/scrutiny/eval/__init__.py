@@ -1,7 +1,8 @@
-"""Evaluation: gold-data loaders, task scorers, cross-validation and baseline models.
+"""Evaluation: gold-data loaders, task scorers, cross-validation, and one command per model.
 
 ``ptc`` reads the propaganda techniques corpus and its submission formats, ``scorers`` computes
-the SemEval-2020 Task 11 measures, ``cv`` splits articles into folds and runs cross-validation,
-``baselines`` holds the reference models and ``cli`` the ``scrutiny eval`` / ``scrutiny ptc``
-commands.
+the SemEval-2020 Task 11 measures, ``cv`` cross-validates the shipped technique model
+(:mod:`scrutiny.analyzers.techniques`) by article, and ``cli`` holds ``scrutiny eval ptc`` and
+``scrutiny ptc``; ``checkworthy``, ``claim_attribution``, ``signals``, ``events`` and
+``entities`` score the other analyzers on their gold data.
 """

@@ -1,7 +1,7 @@
 """Command groups ``scrutiny ptc ...`` and ``scrutiny eval ...``, registered by the main CLI.
 
-``ptc predict`` writes the SemEval-2020 Task 11 submission formats from the baseline models;
-``eval ptc`` cross-validates both baselines by article and prints (or writes) a Markdown report.
+``ptc predict`` writes the SemEval-2020 Task 11 submission formats from the technique model;
+``eval ptc`` cross-validates it by article and prints (or writes) a Markdown report.
 Errors in input files are raised as :class:`~scrutiny.eval.ptc.PtcFormatError` (a
 ``ScrutinyError``), which the main entry point turns into one line on stderr and exit code 1.
 """
@@ -64,12 +64,13 @@ def ptc() -> None:
 def predict(task: str, articles: Path, template: Path | None, out: Path, data: Path) -> None:
     """Write PTC predictions for the articles in --articles.
 
-    The baseline model is trained on the fly on every labelled article under --data (well under a
-    minute on one core); no model is cached. si writes "article_id TAB start TAB end" lines; tc
-    fills the template's "?" with a technique label.
+    The technique model is trained on the fly on every labelled article under --data (about a
+    minute on one core) rather than loaded from the package, so --data decides what it learns.
+    si writes "article_id TAB start TAB end" lines; tc fills the template's "?" with a label.
     """
+    from scrutiny.analyzers.techniques.model import TechniqueModel
     from scrutiny.eval import ptc as corpus
-    from scrutiny.eval.baselines import SpanTagger, TechniqueClassifier
+    from scrutiny.eval.cv import fill_template, predict_si
 
     if (task == "tc") != (template is not None):
         raise click.UsageError("--template is needed by --task tc, and only by it")
@@ -81,13 +82,11 @@ def predict(task: str, articles: Path, template: Path | None, out: Path, data: P
     corpus.check_lines(texts, lines, template or articles)
     started = time.perf_counter()
     gold = corpus.load_corpus(data)
+    model = TechniqueModel.fit(gold).reloaded()
     if task == "si":
-        tagger = SpanTagger().fit(gold)
-        spans = [(aid, tagger.predict(text)) for aid, text in texts.items()]
-        corpus.write_si(out, [corpus.SiLine(aid, s, e) for aid, found in spans for s, e in found])
+        corpus.write_si(out, predict_si(model, texts))
     else:
-        classifier = TechniqueClassifier().fit(gold)
-        corpus.write_tc(out, classifier.predict_template(texts, lines))
+        corpus.write_tc(out, fill_template(model, texts, lines))
     elapsed = time.perf_counter() - started
     _note(f"trained on {len(gold)} articles and wrote {out} in {elapsed:.0f} s")
 
@@ -159,7 +158,7 @@ def render_markdown(result: CvResult, command: str) -> str:
     help="Also write the report to this Markdown file.",
 )
 def eval_ptc(k: int, seed: int, data: Path, markdown: Path | None) -> None:
-    """Cross-validate the PTC baselines (span identification and technique classification).
+    """Cross-validate the technique model (span identification and technique classification).
 
     Splits the labelled articles into --folds folds by article, trains on all folds but one and
     scores the held-out one, for each fold in turn.
