@@ -20,10 +20,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Debian packages the tests need; sudo only when not already root.
+# Debian packages the tests need (Chromium for the browser tests, PostgreSQL for the server store,
+# which the tests start and stop themselves); sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-deps:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q postgresql; }
 
 demo: install
 	$(VENV)/bin/scrutiny analyze $(SHARED)/examples/000_16034c0f2a97500a.txt

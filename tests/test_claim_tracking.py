@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pg_server import BACKENDS, open_backend
+from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.model import Analysis, Annotation, Document, Span
+from scrutiny.store.base import Store
 from scrutiny.store.sqlite import SQLiteStore
 
 CLAIM = "The police arrested 12 members of the movement in Osh in 2015."
@@ -25,13 +28,18 @@ def _doc(title: str, published: str | None, *claims: str, filler: str = "") -> A
     return Analysis(Document.from_text(text, title=title, published=published), tuple(notes), {})
 
 
-@pytest.fixture()
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    with SQLiteStore.open(tmp_path / "s.db") as s:
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    with open_backend(request.param, request, tmp_path / "s.db") as s:
         yield s
 
 
-def test_verbatim_and_paraphrased_claims_cluster_with_first_seen(store: SQLiteStore) -> None:
+def _sql(store: Store, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a query on either backend's own connection (both take the same SQL here)."""
+    return [tuple(r) for r in store._conn.execute(sql).fetchall()]  # type: ignore[attr-defined]
+
+
+def test_verbatim_and_paraphrased_claims_cluster_with_first_seen(store: Store) -> None:
     store.add(_doc("later", "2016-05-01", CLAIM, "Taxes on imported cars went up last year."))
     store.add(_doc("earliest", "2015-11-02", CLAIM))
     paraphrase = "In 2015, 12 members of the movement were arrested by the police in Osh."
@@ -49,9 +57,7 @@ def test_verbatim_and_paraphrased_claims_cluster_with_first_seen(store: SQLiteSt
     assert any(c.claims[0].title == "numbers" and c.documents == 1 for c in singles)
 
 
-def test_short_claims_are_not_tracked_and_deleting_removes_prints(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
+def test_short_claims_are_not_tracked_and_deleting_removes_prints(store: Store) -> None:
     short = _doc("short", None, "Osh is big.")
     store.add(short)
     a = _doc("a", None, CLAIM)
@@ -59,8 +65,7 @@ def test_short_claims_are_not_tracked_and_deleting_removes_prints(
     assert store.claim_clusters(min_documents=1) and len(store.claim_clusters(min_documents=1)) == 1
     store.delete(a.document.id)
     assert store.claim_clusters(min_documents=1) == []
-    with sqlite3.connect(tmp_path / "s.db") as conn:
-        assert conn.execute("SELECT count(*) FROM claim_bands").fetchone() == (0,)
+    assert _sql(store, "SELECT count(*) FROM claim_bands") == [(0,)]
 
 
 def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> None:
@@ -78,15 +83,11 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
         assert cluster.documents == 2
 
 
-def test_a_much_repeated_claim_indexes_only_its_first_occurrences(
-    store: SQLiteStore, tmp_path: Path
-) -> None:
+def test_a_much_repeated_claim_indexes_only_its_first_occurrences(store: Store) -> None:
     from scrutiny.store.sqlite_claims import REPRESENTATIVES
 
     for i in range(REPRESENTATIVES + 5):
         store.add(_doc(f"copy {i}", f"2015-01-{i + 1:02d}", CLAIM))
     (cluster,) = store.claim_clusters()
     assert cluster.documents == REPRESENTATIVES + 5  # every repeat still joins the cluster
-    with sqlite3.connect(tmp_path / "s.db") as conn:
-        (indexed,) = conn.execute("SELECT count(DISTINCT print) FROM claim_bands").fetchone()
-    assert indexed == REPRESENTATIVES
+    assert _sql(store, "SELECT count(DISTINCT print) FROM claim_bands") == [(REPRESENTATIVES,)]

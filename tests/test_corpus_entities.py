@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from pg_server import BACKENDS, open_backend
+from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.corpus.resolve import compare, fold, profile_of, skeleton
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis, Annotation, Document, Span
+from scrutiny.store.base import Store
 from scrutiny.store.sqlite import SQLiteStore
 
 
@@ -58,6 +61,63 @@ def test_roles_are_evidence_and_types_are_grouped() -> None:
     assert profile_of("PERSON", ["Mr"]) is None  # a title alone names nobody
 
 
+def _score(kind: str, a: str, b: str) -> float:
+    pa, pb = profile_of(kind, [a]), profile_of(kind, [b])
+    assert pa is not None and pb is not None
+    assert compare(pa, pb).score == compare(pb, pa).score  # the rules are symmetric
+    return compare(pa, pb).score
+
+
+def test_middle_initials_and_short_given_names() -> None:
+    # Namesakes a middle initial tells apart; a missing middle name proves nothing.
+    assert _score("PERSON", "George H. W. Bush", "George W. Bush") == 0.0
+    assert _score("PERSON", "Robert S. Mueller III", "Robert Mueller") > 0.9
+    # A common short form is the same given name; a different name is still another person.
+    short = profile_of("PERSON", ["Bob Mueller"])
+    full = profile_of("PERSON", ["Robert S. Mueller III"])
+    assert short and full
+    assert compare(short, full).score >= 0.8
+    assert "short form of the given name" in compare(short, full).evidence
+    assert _score("PERSON", "Ted McCarrick", "Theodore McCarrick") >= 0.8
+    assert _score("PERSON", "Bill Clinton", "Hillary Clinton") == 0.0
+    assert _score("PERSON", "Bill Clinton", "Bob Clinton") == 0.0
+
+
+def test_acronyms_and_reordered_names_of_organisations_and_places() -> None:
+    assert _score("ORG", "FBI", "Federal Bureau of Investigation") >= 0.8
+    assert _score("ORG", "DOJ", "Department of Justice") >= 0.8
+    # Two letters name places (US, UK) but meet wrong expansions of organisations too often.
+    assert _score("ORG", "U.N.", "United Nations") == 0.0
+    assert _score("ORG", "CIA", "Church in America") == 0.0  # "in" is no letter of an acronym
+    assert _score("GPE", "US", "United States") >= 0.8
+    assert _score("ORG", "Justice Department", "Department of Justice") >= 0.8
+    # "Justice" is a title before a judge's name, but a word of this organisation's name.
+    assert _score("ORG", "Department of Justice", "Department of Defense") == 0.0
+    assert _score("ORG", "FBI", "CIA") == 0.0
+    assert _score("GPE", "UK", "United States") == 0.0
+    assert _score("ORG", "Justice Department", "State Department") == 0.0
+    # People are not named by acronyms here, and a lower-case word is not one.
+    assert _score("PERSON", "JFK", "John Fitzgerald Kennedy") == 0.0
+    assert _score("ORG", "Fbi", "Federal Bureau of Investigation") == 0.0
+    assert _score("GPE", "U.S.", "United States") >= 0.8
+
+
+def test_an_acronym_does_not_chain_names_with_the_same_initials() -> None:
+    assert _score("ORG", "NPR", "National Public Radio") >= 0.8
+    assert _score("GPE", "UK", "United Kingdom") >= 0.8
+    # Skipping "of" is allowed only for three letters or more: two are met by chance.
+    assert _score("GPE", "AP", "Andhra of Pradesh") == 0.0
+    assert _score("GPE", "MD", "Miami-Dade") == 0.0  # a hyphenated name is one word
+    assert profile_of("ORG", ["Archbishop"]) is None  # titles alone: the tagger's mistake
+    runaway = profile_of("ORG", ["A. " * 100_000, "FBI"])  # a tagger run over hostile text
+    assert runaway is not None and runaway.names == ("FBI",)
+    # An entity that already knows what its acronym stands for takes no other expansion.
+    known = profile_of("ORG", ["NPR", "National Public Radio"])
+    other = profile_of("ORG", ["National Press Registry"])
+    assert known and other
+    assert compare(other, known).score == compare(known, other).score == 0.0
+
+
 def _doc(
     key: str, *entities: tuple[str, str, tuple[str, ...]], role: str | None = None
 ) -> Analysis:
@@ -84,13 +144,18 @@ def _doc(
     return Analysis(Document.from_text(text, title=key), tuple(notes), {})
 
 
-@pytest.fixture()
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
-    with SQLiteStore.open(tmp_path / "s.db") as s:
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    with open_backend(request.param, request, tmp_path / "s.db") as s:
         yield s
 
 
-def test_documents_link_into_corpus_entities(store: SQLiteStore) -> None:
+def _sql(store: Store, sql: str) -> list[tuple[object, ...]]:
+    """Rows of a query on either backend's own connection (both take the same SQL here)."""
+    return [tuple(r) for r in store._conn.execute(sql).fetchall()]  # type: ignore[attr-defined]
+
+
+def test_documents_link_into_corpus_entities(store: Store) -> None:
     docs = [
         _doc(
             "a",
@@ -120,23 +185,20 @@ def test_documents_link_into_corpus_entities(store: SQLiteStore) -> None:
     assert len(store.corpus_entities("")) == 4
 
 
-def test_adding_a_document_leaves_other_links_alone(store: SQLiteStore, tmp_path: Path) -> None:
+def test_adding_a_document_leaves_other_links_alone(store: Store) -> None:
     store.add(_doc("a", ("Almazbek Atambayev", "PERSON", ())))
     store.add(_doc("b", ("Rafik Kamalov", "PERSON", ())))
-    before = _links(tmp_path / "s.db")
+    before = _links(store)
     store.add(_doc("c", ("Atambaev", "PERSON", ()), ("Kamalov", "PERSON", ())))
-    after = _links(tmp_path / "s.db")
+    after = _links(store)
     assert set(before) <= set(after) and len(after) == len(before) + 2
 
 
-def _links(path: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(
-            "SELECT doc, entity_id, corpus_entity, confidence FROM entity_links"
-        ).fetchall()
+def _links(store: Store) -> list[tuple[object, ...]]:
+    return _sql(store, "SELECT doc, entity_id, corpus_entity, confidence FROM entity_links")
 
 
-def test_merge_survives_re_analysis(store: SQLiteStore) -> None:
+def test_merge_survives_re_analysis(store: Store) -> None:
     a = _doc("a", ("Rafik Kamalov", "PERSON", ()))
     b = _doc("b", ("Rafik Qori", "PERSON", ()))
     store.add(a)
@@ -154,7 +216,7 @@ def test_merge_survives_re_analysis(store: SQLiteStore) -> None:
     assert store.corpus_entity(merged.id)[0].documents == 2
 
 
-def test_split_survives_re_analysis(store: SQLiteStore) -> None:
+def test_split_survives_re_analysis(store: Store) -> None:
     a = _doc("a", ("Almazbek Atambayev", "PERSON", ()))
     b = _doc("b", ("Atambayev", "PERSON", ()))
     store.add(a)
@@ -172,7 +234,7 @@ def test_split_survives_re_analysis(store: SQLiteStore) -> None:
         store.merge_entities(one.id, one.id)
 
 
-def test_deleting_the_last_mention_removes_the_corpus_entity(store: SQLiteStore) -> None:
+def test_deleting_the_last_mention_removes_the_corpus_entity(store: Store) -> None:
     a = _doc("a", ("Karakol", "GPE", ()))
     store.add(a)
     assert store.corpus_entities("Karakol")
@@ -198,7 +260,7 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
         assert one.documents == 2
 
 
-def test_entity_graph_weights_edges_by_shared_documents(store: SQLiteStore, tmp_path: Path) -> None:
+def test_entity_graph_weights_edges_by_shared_documents(store: Store) -> None:
     import xml.etree.ElementTree as ET
 
     from scrutiny.corpus.graph import serialise

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from pg_server import BACKENDS, open_backend
+from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.model import Analysis, Annotation, Document, Span
-from scrutiny.store.base import FACETS, SearchFilters
-from scrutiny.store.sqlite import SQLiteStore
+from scrutiny.store.base import FACETS, SearchFilters, Store
 
 
 def _doc(
@@ -80,25 +81,27 @@ DOCS = {
 }
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
     path: Path = tmp_path_factory.mktemp("filters") / "s.db"
-    with SQLiteStore.open(path) as s:
+    with open_backend(request.param, request, path) as s:
         for a in DOCS.values():
             assert s.add(a)
         yield s
 
 
-def titles(store: SQLiteStore, query: str, **filters: str) -> set[str | None]:
+def titles(store: Store, query: str, **filters: str) -> set[str | None]:
     return {h.title for h in store.search(query, filters=SearchFilters(**filters))}
 
 
-def test_without_filters_search_is_unchanged(store: SQLiteStore) -> None:
+def test_without_filters_search_is_unchanged(store: Store) -> None:
     assert titles(store, "extortion") == {"kg", "fr", "ru"}
     assert store.search("extortion", filters=SearchFilters()) == store.search("extortion")
 
 
-def test_entity_filter_matches_names_and_aliases_ignoring_case(store: SQLiteStore) -> None:
+def test_entity_filter_matches_names_and_aliases_ignoring_case(store: Store) -> None:
     assert titles(store, "extortion", entity="narymbaev") == {"kg", "ru"}
     assert titles(store, "extortion", entity="Mr Narymbaev") == {"kg"}
     # With a type, one entity must have both the name and the type.
@@ -106,14 +109,14 @@ def test_entity_filter_matches_names_and_aliases_ignoring_case(store: SQLiteStor
     assert titles(store, "extortion", entity_type="GPE") == {"kg", "fr", "ru"}
 
 
-def test_technique_and_signal_filters(store: SQLiteStore) -> None:
+def test_technique_and_signal_filters(store: Store) -> None:
     assert titles(store, "extortion", technique="Loaded_Language") == {"kg", "fr"}
     assert titles(store, "extortion", technique="Doubt") == {"kg"}
     assert titles(store, "extortion", signal="call_to_action") == {"ru"}
     assert titles(store, "extortion", signal="dehumanization") == set()
 
 
-def test_date_range_is_inclusive_and_takes_prefixes(store: SQLiteStore) -> None:
+def test_date_range_is_inclusive_and_takes_prefixes(store: Store) -> None:
     assert titles(store, "extortion", date_from="2016") == {"fr"}
     assert titles(store, "extortion", date_to="2015-03") == {"kg"}
     assert titles(store, "extortion", date_to="2015-03-02") == {"kg"}
@@ -122,27 +125,27 @@ def test_date_range_is_inclusive_and_takes_prefixes(store: SQLiteStore) -> None:
     assert "ru" not in titles(store, "extortion", date_from="1900")
 
 
-def test_source_and_language_filters(store: SQLiteStore) -> None:
+def test_source_and_language_filters(store: Store) -> None:
     assert titles(store, "extortion", source="feeds/fr") == {"fr"}
     assert titles(store, "Berlin", language="DE") == {"de"}
     assert titles(store, "extortion", language="de") == set()
 
 
-def test_filters_alone_list_matching_documents_newest_first(store: SQLiteStore) -> None:
+def test_filters_alone_list_matching_documents_newest_first(store: Store) -> None:
     hits = store.search("", filters=SearchFilters(entity_type="GPE"))
     assert [h.title for h in hits] == ["de", "ru", "fr", "kg"]
     assert all(h.snippet for h in hits)
     assert store.search("", filters=SearchFilters()) == []
 
 
-def test_hostile_filter_values_are_data_not_sql(store: SQLiteStore) -> None:
+def test_hostile_filter_values_are_data_not_sql(store: Store) -> None:
     for value in ("' OR 1=1 --", '"', "%", "*", "\x00", "Narymbaev') OR ('1'='1"):
         assert titles(store, "extortion", entity=value) == set()
         assert titles(store, "extortion", source=value) == set()
         assert titles(store, "extortion", technique=value) == set()
 
 
-def test_facets_count_matching_documents(store: SQLiteStore) -> None:
+def test_facets_count_matching_documents(store: Store) -> None:
     facets = store.facets("extortion")
     assert set(facets) == set(FACETS)
     assert dict(facets["language"]) == {"en": 3}
@@ -154,7 +157,7 @@ def test_facets_count_matching_documents(store: SQLiteStore) -> None:
     assert facets["entity"][0] == ("Narymbaev", 2)
 
 
-def test_facets_follow_the_filters(store: SQLiteStore) -> None:
+def test_facets_follow_the_filters(store: Store) -> None:
     facets = store.facets("extortion", filters=SearchFilters(technique="Loaded_Language"))
     assert dict(facets["year"]) == {"2015": 1, "2016": 1}
     assert dict(facets["signal"]) == {"threat": 1}

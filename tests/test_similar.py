@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import PTC, SEED
+from pg_server import BACKENDS, open_backend
+from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.model import Analysis, Document
+from scrutiny.store.base import Store
 from scrutiny.store.sqlite import SQLiteStore
 
 ARTICLES = sorted((PTC / "train-articles").glob("article*.txt"))
@@ -32,8 +35,10 @@ def _reworded(text: str) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture()
-def corpus(tmp_path: Path) -> Iterator[tuple[SQLiteStore, dict[str, Analysis]]]:
+@pytest.fixture(params=BACKENDS)
+def corpus(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[tuple[Store, dict[str, Analysis]]]:
     seed = SEED.read_text(encoding="utf-8")
     paragraph = max(seed.split("\n"), key=len)
     docs = {
@@ -46,14 +51,14 @@ def corpus(tmp_path: Path) -> Iterator[tuple[SQLiteStore, dict[str, Analysis]]]:
     }
     for i, path in enumerate(ARTICLES[1:16]):
         docs[f"other{i}"] = _analysis(path.read_text(encoding="utf-8"), f"other{i}")
-    with SQLiteStore.open(tmp_path / "s.db") as store:
+    with open_backend(request.param, request, tmp_path / "s.db") as store:
         for a in docs.values():
             assert store.add(a)
         yield store, docs
 
 
 def test_similar_finds_copies_and_rewordings_and_nothing_else(
-    corpus: tuple[SQLiteStore, dict[str, Analysis]],
+    corpus: tuple[Store, dict[str, Analysis]],
 ) -> None:
     store, docs = corpus
     found = {s.title: s for s in store.similar(docs["seed"].document.id)}
@@ -68,7 +73,7 @@ def test_similar_finds_copies_and_rewordings_and_nothing_else(
 
 
 def test_similar_respects_limit_and_prefix(
-    corpus: tuple[SQLiteStore, dict[str, Analysis]],
+    corpus: tuple[Store, dict[str, Analysis]],
 ) -> None:
     store, docs = corpus
     prefix = docs["seed"].document.id[:20]
@@ -77,7 +82,7 @@ def test_similar_respects_limit_and_prefix(
 
 
 def test_shared_passage_is_aligned_in_both_documents(
-    corpus: tuple[SQLiteStore, dict[str, Analysis]],
+    corpus: tuple[Store, dict[str, Analysis]],
 ) -> None:
     store, docs = corpus
     host = docs["host"].document
@@ -92,17 +97,15 @@ def test_shared_passage_is_aligned_in_both_documents(
 
 
 def test_deleting_a_document_removes_its_fingerprints(
-    corpus: tuple[SQLiteStore, dict[str, Analysis]],
+    corpus: tuple[Store, dict[str, Analysis]],
 ) -> None:
     store, docs = corpus
     assert store.delete(docs["edited"].document.id)
     assert "edited" not in {s.title for s in store.similar(docs["seed"].document.id)}
-    conn = sqlite3.connect(store.location)
-    leftovers = conn.execute(
+    leftovers = store._conn.execute(  # type: ignore[attr-defined]
         "SELECT count(*) FROM lsh_bands WHERE doc NOT IN (SELECT seq FROM documents)"
     ).fetchone()
-    conn.close()
-    assert leftovers == (0,)
+    assert tuple(leftovers) == (0,)
 
 
 def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path: Path) -> None:
@@ -125,8 +128,11 @@ def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path
         assert [s.title for s in store.similar(seed_id)] == ["edited"]
 
 
-def test_document_without_words_has_no_similar_documents(tmp_path: Path) -> None:
-    with SQLiteStore.open(tmp_path / "s.db") as store:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_document_without_words_has_no_similar_documents(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    with open_backend(backend, request, tmp_path / "s.db") as store:
         a = _analysis("!!! ??? …", "punctuation")
         b = _analysis("??? !!! …", "punctuation too")
         store.add(a)

@@ -89,7 +89,10 @@ def limit_option(f: F) -> F:
     envvar="SCRUTINY_DB",
     default=None,
     metavar="LOCATION",
-    help="Store: a directory, a .db file or sqlite:///path (default ./scrutiny-data).",
+    help=(
+        "Store: a directory, a .db file, sqlite:///path or postgresql://…"
+        " (default ./scrutiny-data)."
+    ),
 )
 @click.version_option(package_name="scrutiny")
 @click.pass_context

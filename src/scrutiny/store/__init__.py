@@ -2,7 +2,7 @@
 
 This module owns the location syntax (docs/store.md): nothing means ``./scrutiny-data``, a
 directory holds ``scrutiny.db``, a ``.db``/``.sqlite`` path or ``sqlite:///path`` names the
-file, and a ``postgresql://`` URL is reserved for the server backend to come.
+file, and a ``postgresql://`` URL (libpq's syntax) names a database on a PostgreSQL server.
 
     >>> with open_store("corpus/") as store:
     ...     store.add(analysis)
@@ -56,17 +56,28 @@ MEMORY = ":memory:"
 _DB_SUFFIXES = frozenset({".db", ".sqlite", ".sqlite3"})
 _URL = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://(.*)", re.DOTALL)
 _POSTGRES = frozenset({"postgres", "postgresql"})
+PG_SCHEME = "postgresql://"
 
 
 def open_store(location: str | Path | None = None) -> Store:
     """Open the store at ``location`` (see :func:`resolve_location`), creating it if needed."""
+    resolved = resolve_location(location)
+    if resolved.startswith(PG_SCHEME):
+        # Imported here: psycopg is needed only by those who use a server.
+        try:
+            from scrutiny.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise StoreError(
+                f"the PostgreSQL store needs psycopg 3: pip install 'psycopg[binary]' ({exc})"
+            ) from exc
+        return PostgresStore.open(resolved)
     from scrutiny.store.sqlite import SQLiteStore
 
-    return SQLiteStore.open(resolve_location(location))
+    return SQLiteStore.open(resolved)
 
 
 def resolve_location(location: str | Path | None) -> str:
-    """The SQLite file (or ``":memory:"``) that a store location names.
+    """The SQLite file (or ``":memory:"``) or the ``postgresql://`` URL a location names.
 
     Directories are created as needed, so the first ``scrutiny add`` just works.
     """
@@ -84,7 +95,8 @@ def resolve_location(location: str | Path | None) -> str:
 def _from_url(scheme: str, rest: str) -> str:
     base = scheme.split("+", 1)[0]  # postgresql+psycopg://... names a driver too
     if base in _POSTGRES:
-        raise StoreError("PostgreSQL store is not available yet; use a directory or .db file")
+        # One spelling for libpq, whichever the user wrote (postgres://, postgresql+psycopg://).
+        return PG_SCHEME + rest
     if scheme != "sqlite":
         raise StoreError(f"unknown store location {scheme}://...; use a directory or .db file")
     # As in SQLAlchemy: sqlite:///relative.db, sqlite:////absolute.db, sqlite:// for memory.

@@ -3,7 +3,7 @@
 This module owns what a caller may rely on whichever database holds the corpus: the result
 types, the :class:`Store` protocol, how a user's search text is read (words and "exact
 phrases", never query syntax) and how a document id or a prefix of it is read. SQL lives in the
-backends (``scrutiny.store.sqlite``), so PostgreSQL can later sit behind the same protocol.
+backends (``scrutiny.store.sqlite``, ``scrutiny.store.postgres``), behind this one protocol.
 """
 
 from __future__ import annotations

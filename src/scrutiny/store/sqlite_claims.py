@@ -1,21 +1,22 @@
-"""The SQLite side of claim tracking: claim signatures, their band keys, and the clusters.
+"""The stored side of claim tracking: claim signatures, their band keys, and the clusters.
 
-:class:`ClaimIndex` runs inside the store's transactions. A new document's claims are compared
-only with the earlier claims sharing an LSH band key, and join the cluster of the most similar
-one (estimated Jaccard of content-word stems >= ``CLAIM_MATCH``, same numbers); the other
-documents are never revisited.
+:class:`ClaimIndex` runs inside the store's transactions, on SQLite or PostgreSQL (portable SQL,
+see :mod:`scrutiny.store.dbapi`; the one dialect difference is ``ClaimIndex.CHECKWORTHINESS``).
+A new document's claims are compared only with the earlier claims sharing an LSH band key, and
+join the cluster of the most similar one (estimated Jaccard of content-word stems >=
+``CLAIM_MATCH``, same numbers); the other documents are never revisited.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from scrutiny.corpus import fingerprint as fp
 from scrutiny.model import Analysis
 from scrutiny.store.base import ClaimCluster, TrackedClaim
+from scrutiny.store.dbapi import Connection
 
 MAX_CLUSTERS = 1_000
 # Only a cluster's first claims are indexed by band key: a claim repeated in thousands of
@@ -50,21 +51,24 @@ def claim_prints(analysis: Analysis) -> list[ClaimPrint]:
 
 
 class ClaimIndex:
-    """Tracked claims in one SQLite connection (rows as :class:`sqlite3.Row`)."""
+    """Tracked claims in one connection (SQLite with :class:`sqlite3.Row` rows, or PostgreSQL)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    # The SQL reading a claim annotation's checkworthiness (a JSON number) out of ``a.attrs``.
+    CHECKWORTHINESS = "json_extract(a.attrs, '$.checkworthiness')"
+
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def index_document(self, seq: int, prints: list[ClaimPrint]) -> None:
         for p in prints:
             keys = fp.band_keys(p.signature)
             cluster, similarity = self._best_cluster(seq, p, keys)
-            cur = self._conn.execute(
+            row = self._conn.execute(
                 "INSERT INTO claim_prints (doc, claim_id, cluster, similarity, numbers, signature)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 (seq, p.claim_id, cluster or 0, similarity, p.numbers, fp.to_bytes(p.signature)),
-            )
-            pid = int(cur.lastrowid or 0)
+            ).fetchone()
+            pid = int(row[0])
             if cluster is None:  # a claim seen for the first time starts its own cluster
                 self._conn.execute("UPDATE claim_prints SET cluster = ? WHERE id = ?", (pid, pid))
             elif self._size(cluster) > REPRESENTATIVES:
@@ -75,7 +79,8 @@ class ClaimIndex:
 
     def _size(self, cluster: int) -> int:
         row = self._conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM claim_prints WHERE cluster = ? LIMIT ?)",
+            "SELECT count(*) FROM"
+            " (SELECT 1 FROM claim_prints WHERE cluster = ? LIMIT ?) AS counted",
             (cluster, REPRESENTATIVES + 1),
         ).fetchone()
         return int(row[0])
@@ -102,7 +107,7 @@ class ClaimIndex:
         limit = max(0, min(limit, MAX_CLUSTERS))
         rows = self._conn.execute(
             "SELECT cluster, count(DISTINCT doc) AS n FROM claim_prints GROUP BY cluster"
-            " HAVING n >= ? ORDER BY n DESC, cluster LIMIT ?",
+            " HAVING count(DISTINCT doc) >= ? ORDER BY n DESC, cluster LIMIT ?",
             (max(1, min_documents), limit),
         ).fetchall()
         return [self._cluster(r["cluster"], r["n"]) for r in rows]
@@ -118,7 +123,7 @@ class ClaimIndex:
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.source, d.published, a.char_start, a.char_end,"
             " substr(d.text, a.char_start + 1, a.char_end - a.char_start) AS text,"
-            " json_extract(a.attrs, '$.checkworthiness') AS cw, cp.similarity"
+            f" {self.CHECKWORTHINESS} AS cw, cp.similarity"
             " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
             " JOIN annotations AS a ON a.doc = cp.doc AND a.id = cp.claim_id"
             " WHERE cp.cluster = ? ORDER BY cp.id",

@@ -1,14 +1,14 @@
-"""The SQLite side of cross-document entity resolution: links, keys, and people's decisions.
+"""The stored side of cross-document entity resolution: links, keys, and people's decisions.
 
 :class:`EntityIndex` runs inside the store's transactions (it never begins or commits one); what
 links to what is decided by :mod:`scrutiny.corpus.resolve`. Only the document being added is
-read and written, plus the corpus entities its keys point at.
+read and written, plus the corpus entities its keys point at. Its SQL is portable (see
+:mod:`scrutiny.store.dbapi`), so the SQLite and the PostgreSQL store share this one index.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +19,7 @@ from scrutiny.corpus.resolve import fold as fold_word
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis
 from scrutiny.store.base import CorpusEntity, EntityEdge, EntityMember
+from scrutiny.store.dbapi import Connection
 
 MAX_QUERY_LIMIT = 1_000
 # Members only break ties between equally good candidates; counting past this would make adding
@@ -46,9 +47,9 @@ class _Candidate:
 
 
 class EntityIndex:
-    """Corpus entities in one SQLite connection (rows as :class:`sqlite3.Row`)."""
+    """Corpus entities in one connection (SQLite with :class:`sqlite3.Row` rows, or PostgreSQL)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     # --- linking ---------------------------------------------------------------------------
@@ -97,7 +98,7 @@ class EntityIndex:
         rows = self._conn.execute(
             "SELECT c.id, c.type, c.grp, c.names, c.roles,"
             " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
-            "  WHERE l.corpus_entity = c.id LIMIT ?)) AS members"
+            "  WHERE l.corpus_entity = c.id LIMIT ?) AS counted) AS members"
             " FROM corpus_entities AS c WHERE c.id IN"
             f" (SELECT corpus_entity FROM corpus_keys WHERE key IN ({marks})) ORDER BY c.id",
             (MEMBERS_COUNTED, *keys),
@@ -128,16 +129,17 @@ class EntityIndex:
         )
 
     def _create(self, entity_type: str, profile: Profile) -> int:
-        cur = self._conn.execute(
-            "INSERT INTO corpus_entities (type, grp, names, roles) VALUES (?, ?, ?, ?)",
+        row = self._conn.execute(
+            "INSERT INTO corpus_entities (type, grp, names, roles) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
             (
                 entity_type,
                 profile.group,
                 _dumps(list(profile.names)),
                 _dumps(sorted(profile.roles)),
             ),
-        )
-        cid = int(cur.lastrowid or 0)
+        ).fetchone()
+        cid = int(row[0])
         self._add_keys(cid, profile)
         return cid
 
@@ -153,7 +155,7 @@ class EntityIndex:
     def _add_keys(self, cid: int, profile: Profile) -> None:
         keys = profile.keys() | {f"{profile.group}:n:{full_fold(n)}" for n in profile.names}
         self._conn.executemany(
-            "INSERT OR IGNORE INTO corpus_keys (key, corpus_entity) VALUES (?, ?)",
+            "INSERT INTO corpus_keys (key, corpus_entity) VALUES (?, ?) ON CONFLICT DO NOTHING",
             ((k, cid) for k in sorted(keys)),
         )
 
@@ -228,7 +230,7 @@ class EntityIndex:
             "SELECT a.corpus_entity AS x, b.corpus_entity AS y, count(DISTINCT a.doc) AS w,"
             " min(a.doc) AS first FROM entity_links AS a JOIN entity_links AS b"
             f" ON a.doc = b.doc AND a.corpus_entity < b.corpus_entity{around}"
-            " GROUP BY x, y HAVING w >= ? ORDER BY w DESC, x, y LIMIT ?",
+            " GROUP BY x, y HAVING count(DISTINCT a.doc) >= ? ORDER BY w DESC, x, y LIMIT ?",
             (*((entity, entity) if entity is not None else ()), max(1, min_weight), limit),
         ).fetchall()
         edges = [
@@ -239,9 +241,9 @@ class EntityIndex:
 
     def _shared_documents(self, x: int, y: int) -> tuple[str, ...]:
         rows = self._conn.execute(
-            "SELECT DISTINCT d.id FROM entity_links AS a JOIN entity_links AS b ON a.doc = b.doc"
-            " JOIN documents AS d ON d.seq = a.doc WHERE a.corpus_entity = ?"
-            " AND b.corpus_entity = ? ORDER BY d.seq LIMIT ?",
+            "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT a.doc FROM entity_links AS a"
+            " JOIN entity_links AS b ON a.doc = b.doc WHERE a.corpus_entity = ?"
+            " AND b.corpus_entity = ?) ORDER BY d.seq LIMIT ?",
             (x, y, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
@@ -274,8 +276,8 @@ class EntityIndex:
             (keep, _dumps(["merged by hand"]), other),
         )
         self._conn.execute(
-            "INSERT OR IGNORE INTO corpus_keys (key, corpus_entity)"
-            " SELECT key, ? FROM corpus_keys WHERE corpus_entity = ?",
+            "INSERT INTO corpus_keys (key, corpus_entity)"
+            " SELECT key, ? FROM corpus_keys WHERE corpus_entity = ? ON CONFLICT DO NOTHING",
             (keep, other),
         )
         self._absorb(keep, pa, pb)
@@ -317,13 +319,13 @@ class EntityIndex:
         a, b = sorted((full_fold(x), full_fold(y)))
         if a and b and a != b:
             self._conn.execute(
-                "INSERT OR REPLACE INTO entity_decisions (kind, grp, a, b, made)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO entity_decisions (kind, grp, a, b, made) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (grp, a, b) DO UPDATE SET kind = excluded.kind, made = excluded.made",
                 (kind, group, a, b, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")),
             )
 
-    def _row(self, cid: int) -> sqlite3.Row:
-        row: sqlite3.Row | None = self._conn.execute(
+    def _row(self, cid: int) -> Any:
+        row = self._conn.execute(
             "SELECT id, type, grp, names, roles FROM corpus_entities WHERE id = ?", (cid,)
         ).fetchone()
         if row is None:
@@ -338,15 +340,15 @@ def _maybe(value: int | None) -> set[int]:
     return set() if value is None else {value}
 
 
-def _profile_of_entity(row: sqlite3.Row) -> Profile:
+def _profile_of_entity(row: Any) -> Profile:
     return Profile(row["grp"], tuple(json.loads(row["names"])), frozenset(json.loads(row["roles"])))
 
 
-def _candidate(row: sqlite3.Row) -> _Candidate:
+def _candidate(row: Any) -> _Candidate:
     return _Candidate(row["id"], row["type"], _profile_of_entity(row), row["members"])
 
 
-def _entity(row: sqlite3.Row) -> CorpusEntity:
+def _entity(row: Any) -> CorpusEntity:
     names = tuple(json.loads(row["names"]))
     return CorpusEntity(
         row["id"],
