@@ -76,6 +76,7 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE claim_bands")
     conn.execute("DROP TABLE claim_prints")
+    conn.execute("DROP TABLE event_roles")
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SQLiteStore.open(path) as store:

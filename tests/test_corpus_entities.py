@@ -250,14 +250,37 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
     # Take the file back to schema version 2, as a store made before migration 0003 was.
     conn = sqlite3.connect(path, isolation_level=None)
     tables = ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    for table in (*tables, "claim_bands", "claim_prints"):
+    for table in (*tables, "claim_bands", "claim_prints", "event_roles"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 2")
     conn.close()
     with SQLiteStore.open(path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         (one,) = store.corpus_entities("Atambayev")
         assert one.documents == 2
+
+
+def _with_event(a: Analysis, *participants: tuple[str, str]) -> Analysis:
+    """``a`` plus one event whose participants are (entity id, role) of its entities."""
+    first = a.layer("entity")[0].span
+    attrs = {"participants": [{"role": role, "entity": eid} for eid, role in participants]}
+    event = Annotation("v1", "event", first, "arrest", "test", "1", 0.8, attrs)
+    return Analysis(a.document, (*a.annotations, event), a.provenance)
+
+
+def test_entity_graph_counts_shared_events(store: Store) -> None:
+    both = _doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ()))
+    store.add(_with_event(both, ("e0", "patient"), ("e1", "place")))
+    store.add(_doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ())))
+    nodes, edges = store.entity_graph()
+    names = {n.id: n.name for n in nodes}
+    by_pair = {frozenset((names[e.source], names[e.target])): e for e in edges}
+    kamalov_karasuu = by_pair[frozenset(("Rafik Kamalov", "Karasuu"))]
+    assert (kamalov_karasuu.weight, kamalov_karasuu.events) == (2, 1)
+    assert by_pair[frozenset(("Rafik Kamalov", "Osh"))].events == 0  # named together only
+    from scrutiny.corpus.graph import to_json
+
+    assert any(e["events"] == 1 for e in to_json(nodes, edges)["edges"])
 
 
 def test_entity_graph_weights_edges_by_shared_documents(store: Store) -> None:
@@ -289,3 +312,17 @@ def test_entity_graph_weights_edges_by_shared_documents(store: Store) -> None:
     assert gexf.tag.endswith("gexf")
     with pytest.raises(ValueError):
         serialise(nodes, edges, "dot")
+
+
+def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    both = _doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()))
+    with SQLiteStore.open(path) as store:
+        store.add(_with_event(both, ("e0", "patient"), ("e1", "place")))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE event_roles")  # as a store made before migration 0005
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        (edge,) = store.entity_graph()[1]
+        assert edge.events == 1

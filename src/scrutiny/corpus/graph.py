@@ -1,5 +1,8 @@
 """The entity graph: corpus entities as nodes, documents naming two of them as weighted edges.
 
+An edge's ``weight`` is the number of documents naming both; ``events`` counts the events in
+which both take part (as agent, patient or place), the event-participation side of the graph.
+
 The store answers which entities co-occur (``Store.entity_graph``); this module turns that into
 a :class:`networkx.Graph` and writes it as GraphML or GEXF for Gephi and similar tools, or as the
 JSON the web UI draws. Each edge keeps the ids of the documents it rests on, as evidence.
@@ -32,7 +35,13 @@ def to_networkx(nodes: list[CorpusEntity], edges: list[EntityEdge]) -> nx.Graph[
             names="; ".join(n.names),
         )
     for e in edges:
-        g.add_edge(e.source, e.target, weight=e.weight, documents=" ".join(e.documents))
+        g.add_edge(
+            e.source,
+            e.target,
+            weight=e.weight,
+            events=e.events,
+            documents=" ".join(e.documents),
+        )
     return g
 
 
@@ -46,6 +55,7 @@ def to_json(nodes: list[CorpusEntity], edges: list[EntityEdge]) -> dict[str, Any
                 "source": e.source,
                 "target": e.target,
                 "weight": e.weight,
+                "events": e.events,
                 "documents": list(e.documents),
             }
             for e in edges

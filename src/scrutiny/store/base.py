@@ -125,12 +125,14 @@ class EntityMember:
 
 @dataclass(frozen=True)
 class EntityEdge:
-    """Two corpus entities named in the same documents: ``weight`` documents, some listed."""
+    """Two corpus entities named in the same documents: ``weight`` documents (the first ones
+    listed as evidence), of which ``events`` events have both as participants."""
 
     source: int
     target: int
     weight: int
     documents: tuple[str, ...]  # ids of the first documents, as evidence
+    events: int = 0
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,8 @@ class SQLiteStore:
             store._link_older_documents()
         if before < _CLAIM_PRINTS_VERSION:
             store._index_older_claims()
+        if before < _EVENT_ROLES_VERSION:
+            store._index_older_events()
         return store
 
     def close(self) -> None:
@@ -324,6 +326,22 @@ class SQLiteStore:
                 prints = claim_prints(self._load(row.fetchone()))
                 with self._write():
                     self._claims.index_document(seq, prints)
+
+    def _index_older_events(self) -> None:
+        """Index the event participants of documents stored before schema version 5."""
+        with self._errors():
+            seqs = [
+                r[0]
+                for r in self._conn.execute(
+                    "SELECT DISTINCT doc FROM annotations WHERE layer = 'event'"
+                    " AND doc NOT IN (SELECT doc FROM event_roles) ORDER BY doc"
+                )
+            ]
+            for seq in seqs:
+                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
+                analysis = self._load(row.fetchone())
+                with self._write():
+                    self._entities.index_events(seq, analysis)
 
     def _link_older_documents(self) -> None:
         """Resolve the entities of documents stored before schema version 3, oldest first."""
@@ -695,6 +713,7 @@ class SQLiteStore:
 _FINGERPRINTS_VERSION = 2  # the migration that added fingerprints
 _CORPUS_ENTITIES_VERSION = 3  # the migration that added cross-document entities
 _CLAIM_PRINTS_VERSION = 4  # the migration that added claim tracking
+_EVENT_ROLES_VERSION = 5  # the migration that added event participants
 
 # Each facet counts distinct matching documents (m) per value.
 _FACET_SQL = {

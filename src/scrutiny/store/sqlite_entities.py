@@ -66,6 +66,21 @@ class EntityIndex:
             profile = profile_of(e.label, names, roles.get(e.id, ()))
             if profile is not None:
                 self._link(seq, e.id, e.label, profile)
+        self.index_events(seq, analysis)
+
+    def index_events(self, seq: int, analysis: Analysis) -> None:
+        """Record which of the document's entities take part in which of its events."""
+        rows = {
+            (seq, v.id, p["entity"], str(p.get("role") or ""))
+            for v in analysis.layer("event")
+            for p in v.attrs.get("participants") or ()
+            if isinstance(p, dict) and isinstance(p.get("entity"), str)
+        }
+        self._conn.executemany(
+            "INSERT INTO event_roles (doc, event_id, entity_id, role) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            sorted(rows),
+        )
 
     def _link(self, seq: int, entity_id: str, entity_type: str, profile: Profile) -> None:
         candidates = self._candidates(profile.keys() | self._merged_keys(profile))
@@ -234,7 +249,14 @@ class EntityIndex:
             (*((entity, entity) if entity is not None else ()), max(1, min_weight), limit),
         ).fetchall()
         edges = [
-            EntityEdge(r["x"], r["y"], r["w"], self._shared_documents(r["x"], r["y"])) for r in rows
+            EntityEdge(
+                r["x"],
+                r["y"],
+                r["w"],
+                self._shared_documents(r["x"], r["y"]),
+                self._shared_events(r["x"], r["y"]),
+            )
+            for r in rows
         ]
         ids = sorted({e.source for e in edges} | {e.target for e in edges} | _maybe(entity))
         return [self.get_summary(i) for i in ids], edges
@@ -247,6 +269,18 @@ class EntityIndex:
             (x, y, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
+
+    def _shared_events(self, x: int, y: int) -> int:
+        """How many events both entities take part in (agent, patient or place)."""
+        row = self._conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT ra.doc, ra.event_id FROM event_roles AS ra"
+            " JOIN entity_links AS la ON la.doc = ra.doc AND la.entity_id = ra.entity_id"
+            " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
+            " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
+            " WHERE la.corpus_entity = ? AND lb.corpus_entity = ?) AS shared",
+            (x, y),
+        ).fetchone()
+        return int(row[0])
 
     def get_summary(self, cid: int) -> CorpusEntity:
         row = self._conn.execute(

@@ -142,6 +142,15 @@ CREATE TABLE entity_links (
 );
 CREATE INDEX entity_links_corpus ON entity_links (corpus_entity);
 
+-- Who takes part in which event (SQLite migration 0005), for the entity graph.
+CREATE TABLE event_roles (
+    doc        bigint NOT NULL REFERENCES documents (seq) ON DELETE CASCADE,
+    event_id   text NOT NULL,
+    entity_id  text NOT NULL,
+    role       text NOT NULL,
+    PRIMARY KEY (doc, event_id, entity_id, role)
+);
+
 CREATE TABLE entity_decisions (
     kind       text NOT NULL CHECK (kind IN ('merge', 'split')),
     grp        text NOT NULL,
