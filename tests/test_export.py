@@ -212,3 +212,24 @@ def test_parquet_export_has_one_table_per_layer(tmp_path: Path, seed_analysis: A
         assert isinstance(json.loads(row["attrs"]), dict)
     signal = pq.read_table(tmp_path / "pq" / "signal.parquet").to_pylist()
     assert signal[0]["label"] == "=cmd|' /C calc'!A0"  # data, not guarded: Parquet has no formulas
+
+
+def test_csv_by_layer_has_one_guarded_file_per_layer(
+    tmp_path: Path, seed_analysis: Analysis
+) -> None:
+    from scrutiny.export import export_csv_layers
+
+    hostile = _analysis_at(HOSTILE, "=HYPERLINK")
+    assert export_csv_layers([seed_analysis, hostile], tmp_path / "csv") == 2
+    files = {p.stem for p in (tmp_path / "csv").glob("*.csv")}
+    assert {"documents", "entity", "mention", "sentence", "signal"} <= files
+    with (tmp_path / "csv" / "documents.csv").open(newline="", encoding="utf-8") as fh:
+        texts = {r["id"]: unguard_cell(r["text"]) for r in csv.DictReader(fh)}
+    with (tmp_path / "csv" / "mention.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            assert texts[row["doc_id"]][int(row["start"]) : int(row["end"])] == unguard_cell(
+                row["text"]
+            )
+    with (tmp_path / "csv" / "signal.csv").open(newline="", encoding="utf-8") as fh:
+        (signal,) = list(csv.DictReader(fh))
+    assert signal["text"].startswith("'=") and unguard_cell(signal["text"]) == "=HYPERLINK"

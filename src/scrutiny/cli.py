@@ -598,16 +598,23 @@ def list_documents(ctx: click.Context, limit: int) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
 @click.option("--out", type=click.Path(writable=True, path_type=Path), required=True)
+@click.option(
+    "--by-layer", is_flag=True, help="With csv: OUT is a folder with one CSV file per layer."
+)
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: Path) -> None:
+def export(ctx: click.Context, fmt: str, out: Path, by_layer: bool) -> None:
     """Export every stored analysis: scrutiny/1 JSON Lines (lossless, for scrutiny import), CSV
     with one row per finding, or Parquet (OUT is a folder: documents and one file per layer)."""
-    from scrutiny.export import Format, export_parquet
+    from scrutiny.export import Format, export_csv_layers, export_parquet
     from scrutiny.export import export as run_export
 
+    if by_layer and fmt != "csv":
+        raise click.UsageError("--by-layer goes with --format csv")
     with _store(ctx) as store:
         if fmt == "parquet":
             n = export_parquet(store.iter_analyses(), out)
+        elif by_layer:
+            n = export_csv_layers(store.iter_analyses(), out)
         else:
             with out.open("w", encoding="utf-8", newline="") as fh:
                 n = run_export(store.iter_analyses(), cast("Format", fmt), fh)

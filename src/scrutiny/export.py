@@ -166,6 +166,37 @@ def export_parquet(analyses: Iterable[Analysis], folder: Path) -> int:
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
 
 
+def export_csv_layers(analyses: Iterable[Analysis], folder: Path) -> int:
+    """``documents.csv`` and one ``<layer>.csv`` per layer in ``folder``: the Parquet tables as
+    CSV, text cells guarded against spreadsheet formulas like the single-file CSV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, tuple[TextIO, Any]] = {}
+
+    def write(name: str, row: dict[str, Any]) -> None:
+        if name not in files:
+            fh = (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
+            writer = csv.DictWriter(fh, fieldnames=list(row))
+            writer.writeheader()
+            files[name] = (fh, writer)
+        files[name][1].writerow(
+            {k: guard_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+        )
+
+    n = 0
+    try:
+        for analysis in analyses:
+            write("documents", _document_row(analysis))
+            for a in analysis.annotations:
+                if not _LAYER_NAME.fullmatch(a.layer):
+                    raise ValueError(f"layer name {a.layer!r} cannot be a file name")
+                write(a.layer, _finding_row(analysis.document, a))
+            n += 1
+    finally:
+        for fh, _ in files.values():
+            fh.close()
+    return n
+
+
 def _document_row(analysis: Analysis) -> dict[str, Any]:
     doc = analysis.document
     return {
