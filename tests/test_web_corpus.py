@@ -94,7 +94,7 @@ def test_graph_data_cannot_close_its_script_element(client: TestClient) -> None:
     hostile = "</script><script>window.__xss=1</script>"
     node = SimpleNamespace(id=1, name=hostile, type="PERSON", documents=2, names=(), roles=())
     other = SimpleNamespace(id=2, name="x", type="WEIRD", documents=1, names=(), roles=())
-    edge = SimpleNamespace(source=1, target=2, weight=1, documents=())
+    edge = SimpleNamespace(source=1, target=2, weight=1, documents=(), events=0)
     data = graph_data([node, other], [edge])  # type: ignore[list-item]
     assert [n["colour"] for n in data["nodes"]] == [0, type_colour("anything else")]
     request = SimpleNamespace(state=SimpleNamespace(access="read", session=False, open=True))

@@ -100,6 +100,37 @@ def submit_job(request: Request, files: Annotated[list[UploadFile], File()]) -> 
     return job.to_dict()
 
 
+class PathsIn(BaseModel):
+    """Files or folders already on the server, under the folders ``serve --allow-path`` allows."""
+
+    paths: list[Annotated[str, Field(min_length=1, max_length=4_096)]] = Field(
+        min_length=1,
+        max_length=1_000,
+        description="paths or file:// URLs; relative paths start at the first allowed folder",
+    )
+
+
+@router.post(
+    "/paths",
+    status_code=202,
+    summary="Ingest files already on the server (allowed folders only) in the background",
+    responses=BUSY_RESPONSE,
+)
+def submit_paths(request: Request, body: PathsIn) -> dict[str, Any]:
+    from scrutiny.web import paths
+
+    settings = deps.settings(request)
+    roots = settings.allowed_paths
+    found = paths.expand(body.paths, roots, settings.max_path_files)
+    if not found:
+        raise ApiError(422, "empty_document", "the folders named hold no files")
+    sources = [(f.name, paths.loader(f, roots, settings.max_request_bytes)) for f in found]
+    job = deps.jobs(request).submit(sources)
+    if job is None:
+        raise ApiError(503, "busy", "too many uploads are waiting; try again shortly")
+    return job.to_dict()
+
+
 @router.get("/jobs", summary="Recent background jobs, newest first")
 def list_jobs(request: Request) -> dict[str, Any]:
     _uploader_only(request)

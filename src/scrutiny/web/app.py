@@ -30,8 +30,10 @@ from scrutiny import __version__
 from scrutiny.errors import IngestError, NotFound, ScrutinyError, StoreError
 from scrutiny.web.deps import store_at
 from scrutiny.web.jobs import JobQueue
+from scrutiny.web.paths import resolve_roots
+from scrutiny.web.ratelimit import RateLimit, RateLimiter, retry_after
 from scrutiny.web.service import Analyse, Analyser, ApiError, Settings, error_code
-from scrutiny.web.tokens import AccessPolicy, TokenStore, token_file
+from scrutiny.web.tokens import AccessPolicy, TokenStore, token_file, token_id
 
 log = logging.getLogger("scrutiny.web")
 HERE = Path(__file__).parent
@@ -68,6 +70,7 @@ STATUS_CODES = {
     413: "too_large",
     415: "unsupported_format",
     422: "invalid_request",
+    429: "rate_limited",
 }
 
 
@@ -76,20 +79,25 @@ def create_app(
     *,
     analyse: Analyse | None = None,
     public: bool = False,
+    rate_limit: RateLimit | None = None,
     **limits: Any,
 ) -> FastAPI:
     """The app over the store at ``store_location`` (the same syntax as ``--db``).
 
     ``analyse`` replaces the default pipeline (tests pass a cheaper one); ``public`` lets
-    anonymous visitors read (see :class:`~scrutiny.web.tokens.AccessPolicy`); ``limits``
-    override the :class:`~scrutiny.web.service.Settings` bounds. The store must be a file: each
-    request opens its own connection, which an in-memory database would not survive.
+    anonymous visitors read (see :class:`~scrutiny.web.tokens.AccessPolicy`); ``rate_limit``
+    bounds each client's requests (none by default); ``limits`` override the
+    :class:`~scrutiny.web.service.Settings` bounds (``allowed_paths``: folders whose files
+    clients may name, resolved here; a missing one raises ``ValueError``). The store must be a
+    file: each request opens its own connection, which an in-memory database would not survive.
     """
     from scrutiny.store import MEMORY, resolve_location
 
     path = resolve_location(store_location)
     if path == MEMORY:
         raise StoreError("the web server needs a store on disk, not an in-memory database")
+    if "allowed_paths" in limits:
+        limits["allowed_paths"] = resolve_roots(limits["allowed_paths"])
     settings = Settings(store_path=path, **limits)
     app = FastAPI(
         title="scrutiny",
@@ -104,7 +112,9 @@ def create_app(
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     policy = AccessPolicy(TokenStore(token_file(path)), public=public)
     app.state.policy = policy
-    _install_middleware(app, settings, policy)
+    limiter = RateLimiter(rate_limit) if rate_limit is not None else None
+    app.state.limiter = limiter
+    _install_middleware(app, settings, policy, limiter)
     _install_error_handlers(app)
     from scrutiny.web import api, apidocs, corpus, curation, events, pages
 
@@ -118,12 +128,19 @@ def create_app(
     return app
 
 
-def _install_middleware(app: FastAPI, settings: Settings, policy: AccessPolicy) -> None:
+def _install_middleware(
+    app: FastAPI, settings: Settings, policy: AccessPolicy, limiter: RateLimiter | None
+) -> None:
     @app.middleware("http")
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        refused = _refuse_body(request, settings) or _refuse_access(request, policy)
+        _read_access(request, policy)
+        refused = (
+            _refuse_rate(request, limiter)
+            or _refuse_body(request, settings)
+            or _refuse_access(request)
+        )
         response = refused if refused is not None else await call_next(request)
         _secure_headers(request, response)
         return response
@@ -150,17 +167,38 @@ def _refuse_body(request: Request, settings: Settings) -> Response | None:
     return None
 
 
-def _refuse_access(request: Request, policy: AccessPolicy) -> Response | None:
-    """Check the token (header or session cookie); record the scope for routes and pages."""
+def _read_access(request: Request, policy: AccessPolicy) -> None:
+    """Check the token (header or session cookie); record the scope for routes and pages, and
+    who the client is for rate limits: its token when valid, else its address."""
     header = request.headers.get("authorization", "")
     bearer = header[7:] if header[:7].lower() == "bearer " else None
     cookie = request.cookies.get(SESSION_COOKIE)
-    scope = policy.access(bearer or cookie)
-    request.state.access = scope
-    request.state.session = (
-        cookie is not None and bearer is None and policy.tokens.check(cookie) is not None
-    )
+    presented = bearer or cookie
+    valid = presented is not None and policy.tokens.check(presented) is not None
+    request.state.access = policy.access(presented)
+    request.state.session = valid and bearer is None
     request.state.open = policy.open
+    # Behind a reverse proxy every address is the proxy's: give its users tokens, or limit there.
+    address = request.client.host if request.client else "unknown"
+    request.state.client_key = f"token:{token_id(presented)}" if valid else f"addr:{address}"
+
+
+def _refuse_rate(request: Request, limiter: RateLimiter | None) -> Response | None:
+    # Assets of a page come with it and cost nothing; everything else, refused or not, counts,
+    # so that a client guessing tokens is slowed like any other.
+    if limiter is None or request.url.path.startswith("/static/"):
+        return None
+    wait = limiter.take(request.state.client_key)
+    if not wait:
+        return None
+    response = _error(request, 429, "rate_limited", "too many requests; slow down")
+    response.headers["Retry-After"] = retry_after(wait)
+    return response
+
+
+def _refuse_access(request: Request) -> Response | None:
+    """Refuse a request its token (read by :func:`_read_access`) does not allow."""
+    scope = request.state.access
     path = request.url.path
     if path in OPEN_PATHS or path.startswith("/static/"):
         return None

@@ -11,9 +11,14 @@ from typing import NoReturn
 
 import click
 
+from scrutiny.web.ratelimit import RateLimit
 from scrutiny.web.tokens import SCOPES, TokenError, TokenStore, token_file
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# One newsroom: a person browsing makes a few requests a second, a script more; 20/s each with
+# bursts of 60 leaves room for both while keeping one runaway client from starving the rest.
+DEFAULT_RATE = "20/s"
+DEFAULT_BURST = 60
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -39,8 +44,36 @@ def _tokens(ctx: click.Context) -> TokenStore:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--public", is_flag=True, help="Anyone may read; writing needs a write token.")
+@click.option(
+    "--allow-path",
+    "allow_paths",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="A folder whose files clients may ingest by path (repeatable); none by default.",
+)
+@click.option(
+    "--rate",
+    default=DEFAULT_RATE,
+    show_default=True,
+    help="Requests per token (or per address, without one): N/s, N/min or N/h; 0 for none.",
+)
+@click.option(
+    "--burst",
+    type=click.IntRange(1, 1_000_000),
+    default=DEFAULT_BURST,
+    show_default=True,
+    help="Requests a client may make at once after a quiet spell.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    public: bool,
+    allow_paths: tuple[str, ...],
+    rate: str,
+    burst: int,
+) -> None:
     """Serve the web UI and REST API over the store (--db) until interrupted.
 
     Without tokens (scrutiny token create) the server is open to whoever can reach it; with
@@ -51,8 +84,11 @@ def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
     from scrutiny.errors import ScrutinyError
     from scrutiny.web import create_app
 
+    limit = _rate_limit(rate, burst)
     try:
-        app = create_app(_store_path(ctx), public=public)
+        app = create_app(
+            _store_path(ctx), public=public, rate_limit=limit, allowed_paths=allow_paths
+        )
         has_tokens = bool(app.state.policy.tokens.records())
     except ScrutinyError as exc:
         _fail(str(exc), 3)
@@ -62,7 +98,18 @@ def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
         if host not in LOCAL_HOSTS:
             click.echo(f"scrutiny: warning: serving on {host} without tokens", err=True)
     click.echo(f"scrutiny: serving http://{host}:{port}/ ({mode}); API docs at /docs", err=True)
+    for folder in app.state.settings.allowed_paths:
+        click.echo(f"scrutiny: clients may ingest files under {folder}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _rate_limit(rate: str, burst: int) -> RateLimit | None:
+    if rate.strip() in ("0", "none", "off"):
+        return None
+    try:
+        return RateLimit.parse(rate, burst)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rate") from None
 
 
 @click.group()

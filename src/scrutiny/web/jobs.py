@@ -15,7 +15,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +30,9 @@ MAX_PENDING = 4  # queued jobs, each holding up to max_request_bytes of files in
 MAX_KEPT = 200  # finished jobs remembered for polling, oldest forgotten first
 
 OpenStore = Callable[[], AbstractContextManager[Store]]
+# A file of a job: its bytes (an upload), or a function reading it when its turn comes (a file
+# on the server, read by scrutiny.web.paths), which may answer why it could not be read.
+Source = bytes | Callable[[], bytes | ItemResult]
 
 
 @dataclass
@@ -37,7 +40,7 @@ class Job:
     """One batch upload and how far it has got. Mutated by the worker only, under ``lock``."""
 
     id: str
-    files: list[tuple[str, bytes]]
+    files: list[tuple[str, Source]]
     created: str
     status: str = "queued"  # queued, running, done, failed
     files_done: int = 0
@@ -74,11 +77,11 @@ class JobQueue:
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
 
-    def submit(self, files: list[tuple[str, bytes]]) -> Job | None:
+    def submit(self, files: Sequence[tuple[str, Source]]) -> Job | None:
         """Queue a job; ``None`` when the queue is full (the client should retry later)."""
         job = Job(
             id=secrets.token_hex(8),
-            files=files,
+            files=list(files),
             created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         try:
@@ -133,8 +136,12 @@ class JobQueue:
         with job.lock:
             job.status = "running"
         with self._open_store() as store:
-            for name, data in job.files:
-                results = add_file(name, data, store, self._analyser, self._settings)
+            for name, source in job.files:
+                data = source if isinstance(source, bytes) else source()
+                if isinstance(data, ItemResult):
+                    results = [data]
+                else:
+                    results = add_file(name, data, store, self._analyser, self._settings)
                 with job.lock:
                     job.results.extend(results)
                     job.files_done += 1

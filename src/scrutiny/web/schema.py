@@ -47,11 +47,12 @@ def _error(description: str) -> dict[str, Any]:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _error("bad_id, full_id_required, empty_query or bad_request"),
     401: _error("unauthorized: a valid token is needed"),
-    403: _error("read_only or cross_origin"),
+    403: _error("read_only, cross_origin or path_not_allowed"),
     404: _error("not_found"),
     411: _error("length_required: a body without Content-Length"),
     413: _error("too_large or too_many_files"),
     422: _error("invalid_request: a parameter or body field out of range, named"),
+    429: _error("rate_limited: over this client's rate limit; see Retry-After"),
     500: _error("internal_error or store_error"),
 }
 BUSY_RESPONSE: dict[int | str, dict[str, Any]] = {503: _error("busy: the job queue is full")}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from scrutiny.errors import (
     DocumentTooLarge,
@@ -35,6 +36,9 @@ class Settings:
     max_files: int = 20  # files in one upload
     max_chars: int = 1_000_000  # extracted text of one document: analysis is synchronous
     max_text_chars: int = 200_000  # text posted to /api/analyze
+    # Folders whose files clients may name (serve --allow-path), resolved; none by default.
+    allowed_paths: tuple[Path, ...] = ()
+    max_path_files: int = 5_000  # files one request for server paths may name, folders walked
     title: str = "scrutiny"
 
 

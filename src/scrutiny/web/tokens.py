@@ -56,6 +56,12 @@ def token_file(store_path: str | Path) -> Path:
     return path.with_name(path.name + SUFFIX)
 
 
+def token_id(token: str | None) -> str | None:
+    """The public id part of a token (``scr_<id>_<secret>``), unchecked; ``None`` if malformed."""
+    parts = (token or "").strip().split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
+
+
 def _digest(secret: str) -> str:
     # Secrets are 256 random bits, so a plain hash suffices: there is nothing to brute-force.
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
