@@ -238,3 +238,32 @@ def test_curation_needs_write_access(tmp_path: Path, analyses: list[Analysis]) -
     headers = {"authorization": f"Bearer {write}"}
     r = c.post(f"{API}/entities/{merkel}/merge", json={"other": macron}, headers=headers)
     assert r.status_code == 200
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def test_export_streams_every_analysis_losslessly(
+    client: TestClient, analyses: list[Analysis]
+) -> None:
+    from scrutiny.export import analysis_from_record
+
+    r = client.get("/api/v1/export")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/x-ndjson")
+    back = [analysis_from_record(json.loads(line)) for line in r.text.splitlines()]
+    assert {a.document.id for a in back} == {a.document.id for a in analyses}
+    assert sorted(back, key=lambda a: a.document.id) == sorted(
+        analyses, key=lambda a: a.document.id
+    )
+    rows = client.get("/api/v1/export", params={"format": "csv"})
+    assert rows.status_code == 200 and rows.text.startswith("doc_id,layer,id,start,end")
+    assert client.get("/api/v1/export", params={"format": "xml"}).status_code == 422
+
+
+def test_graph_exports_as_graphml_and_gexf(client: TestClient) -> None:
+    import xml.etree.ElementTree as ET
+
+    for fmt, tag in (("graphml", "graphml"), ("gexf", "gexf")):
+        r = client.get("/api/v1/graph/export", params={"format": fmt})
+        assert r.status_code == 200
+        assert ET.fromstring(r.content).tag.endswith(tag)

@@ -5,7 +5,7 @@ Content-Security-Policy without inline scripts), the request size limit, the sam
 requests that change something, access by token (``tokens.py`` decides, this module enforces),
 and errors as ``{"error": {"code", "message"}}`` JSON (an HTML page for browser routes) without
 stack traces. Routes live in ``api.py``, ``pages.py``, ``corpus.py``, ``curation.py``,
-``events.py`` and ``apidocs.py``.
+``exports.py``, ``events.py`` and ``apidocs.py``.
 """
 
 from __future__ import annotations
@@ -116,9 +116,9 @@ def create_app(
     app.state.limiter = limiter
     _install_middleware(app, settings, policy, limiter)
     _install_error_handlers(app)
-    from scrutiny.web import api, apidocs, corpus, curation, events, pages
+    from scrutiny.web import api, apidocs, corpus, curation, events, exports, pages
 
-    routers = [api.router, corpus.api, curation.api, events.api]
+    routers = [api.router, corpus.api, curation.api, events.api, exports.api]
     routers += [pages.router, corpus.pages, curation.pages, events.pages, apidocs.pages]
     for router in routers:
         app.include_router(router)
