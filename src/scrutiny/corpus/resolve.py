@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scrutiny.analyzers.entities.lexicon import NAME_PARTICLES, NAME_SUFFIXES, TITLES
 
@@ -37,6 +38,11 @@ MAX_NAMES = 32  # names and roles remembered per corpus entity, enough to compar
 # Longer "names" are tagger runaways over hostile text; comparing them word by word costs seconds.
 MAX_NAME_CHARS = 200
 
+# Names recur across a corpus (every article names "Donald Trump"), and linking one document
+# compares each of its entities with several corpus entities of up to MAX_NAMES names: the
+# per-name work below is cached, bounded, so adding a document does not redo it every time.
+_CACHE = 1 << 16
+_NONE: frozenset[str] = frozenset()
 _NON_LETTER = re.compile(r"[^a-z]+")
 _VOWELS = "aeiou"
 # Applied in order to a lower-case ASCII word; each pair maps spellings of one sound together.
@@ -123,6 +129,7 @@ _SHORT_FORMS = {
 }
 
 
+@lru_cache(maxsize=_CACHE)
 def ascii_word(word: str) -> str:
     """Lower-case letters of ``word`` without diacritics ("Ömer" -> "omer")."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
@@ -130,6 +137,7 @@ def ascii_word(word: str) -> str:
     return _NON_LETTER.sub("", plain)
 
 
+@lru_cache(maxsize=_CACHE)
 def fold(word: str) -> str:
     """A spelling key: transliteration and doubling variants of one word fold to one string."""
     w = ascii_word(word)
@@ -140,6 +148,7 @@ def fold(word: str) -> str:
     return _DOUBLE.sub(r"\1", w)
 
 
+@lru_cache(maxsize=_CACHE)
 def skeleton(word: str) -> str:
     """The consonants of the folded word: vowel variants (Mohammed, Muhammad) share it."""
     return "".join(c for c in fold(word) if c not in _VOWELS)
@@ -161,6 +170,11 @@ def name_words(name: str, *, titles: bool = False) -> list[str]:
     titles. Titles are dropped from people's names only: in "Department of Justice" or "Supreme
     Court" the title word is part of the name.
     """
+    return list(_name_words(name, titles))
+
+
+@lru_cache(maxsize=_CACHE)
+def _name_words(name: str, titles: bool) -> tuple[str, ...]:
     words = [w for w in re.split(r"[\s\-‐-―'’.,]+", name) if w]
     kept = [
         w
@@ -172,7 +186,7 @@ def name_words(name: str, *, titles: bool = False) -> list[str]:
     ]
     if kept and ascii_word(kept[0]) == "the":
         kept = kept[1:]
-    return kept
+    return tuple(kept)
 
 
 def _words(name: str, group: str) -> list[str]:
@@ -269,13 +283,15 @@ def _compare_names(doc: Profile, corpus: Profile) -> Match:
     return NO_MATCH
 
 
-def _acronym(name: str) -> set[str]:
+@lru_cache(maxsize=_CACHE)
+def _acronym(name: str) -> frozenset[str]:
     """The letters of a name written as an acronym ("FBI", "U.N."), else nothing."""
     compact = name.replace(" ", "")
-    return {compact.replace(".", "").lower()} if _ACRONYM.fullmatch(compact) else set()
+    return frozenset({compact.replace(".", "").lower()}) if _ACRONYM.fullmatch(compact) else _NONE
 
 
-def _initialisms(name: str) -> set[str]:
+@lru_cache(maxsize=_CACHE)
+def _initialisms(name: str) -> frozenset[str]:
     """The acronyms a name of capitalised words may go by: DOJ keeps the "of" of Department of
     Justice, FBI drops it; other function words never count (CIA is not Church in America).
 
@@ -283,17 +299,17 @@ def _initialisms(name: str) -> set[str]:
     Associated Press, not Archbishop of Philadelphia).
     """
     if _acronym(name):  # "U.S." is an acronym, not a name of two words
-        return set()
+        return _NONE
     # Split at spaces and dots only: "Miami-Dade" is one word, not M and D.
     words = [w for w in re.split(r"[\s.,]+", name) if name_words(w, titles=True)]
     spelled = [w for w in words if ascii_word(w) not in _FUNCTION_WORDS or ascii_word(w) == "of"]
     if len(spelled) < 2 or not all(w[0].isupper() for w in spelled if ascii_word(w) != "of"):
-        return set()
+        return _NONE
     out = {"".join(ascii_word(w)[0] for w in spelled)}
     content = [w for w in spelled if ascii_word(w) != "of"]
     if len(content) >= 3:
         out.add("".join(ascii_word(w)[0] for w in content))
-    return out
+    return frozenset(out)
 
 
 def _acronym_of(short: Profile, long: Profile) -> bool:
@@ -310,6 +326,7 @@ def _acronym_of(short: Profile, long: Profile) -> bool:
     return bool(acronyms & set().union(*map(_initialisms, long.names)))
 
 
+@lru_cache(maxsize=_CACHE)
 def _word_bag(name: str) -> str:
     """The folded content words of a name in sorted order, for names of two or more."""
     words = sorted(
@@ -319,10 +336,12 @@ def _word_bag(name: str) -> str:
     return " ".join(words) if len(words) >= 2 else ""
 
 
+@lru_cache(maxsize=_CACHE)
 def _full_fold(name: str) -> str:
     return "".join(fold(w) for w in name_words(name, titles=True))
 
 
+@lru_cache(maxsize=_CACHE)
 def _full_skeleton(name: str) -> str:
     return "".join(skeleton(w) for w in name_words(name, titles=True))
 
@@ -335,6 +354,7 @@ class _Person:
     middle: str = ""  # initials of the names between, "" when none is written
 
 
+@lru_cache(maxsize=_CACHE)
 def _person(name: str) -> _Person | None:
     words = name_words(name)
     if not words:

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from scrutiny.corpus.resolve import Match, Profile, best_match, merged, name_words, profile_of
@@ -29,6 +30,7 @@ MAX_GRAPH_EDGES = 100_000
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
 
+@lru_cache(maxsize=1 << 16)
 def full_fold(name: str) -> str:
     """The key a person's decision about a name is stored under."""
     return " ".join(fold_word(w) for w in name_words(name))
