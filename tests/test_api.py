@@ -515,3 +515,15 @@ def test_docs_needs_no_token(locked: tuple[TestClient, str, str]) -> None:
     assert c.get("/docs").status_code == 200
     assert c.get("/docs/swagger").status_code == 200
     assert c.get("/graph", follow_redirects=False).status_code == 303  # pages still do
+
+
+def test_a_server_store_keeps_its_tokens_in_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    url = "postgresql://analyst:s3cret@db.example/scrutiny"
+    path = token_file(url)
+    assert path.parent == tmp_path / "config" / "scrutiny"
+    assert "s3cret" not in str(path) and "db.example" not in str(path)
+    assert token_file(url) == path and token_file(url + "2") != path
+    assert token_file(tmp_path / "s.db") == tmp_path / "s.db.tokens.json"

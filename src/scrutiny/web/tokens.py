@@ -51,8 +51,15 @@ class TokenRecord:
 
 
 def token_file(store_path: str | Path) -> Path:
-    """The token file of the store at ``store_path`` (an SQLite file)."""
-    path = Path(store_path)
+    """The token file of the store at ``store_path``: beside an SQLite file; for a server store
+    (a ``postgresql://`` URL) in the user's configuration folder, named by a hash of the URL so
+    that no password in it reaches a file name."""
+    location = str(store_path)
+    if "://" in location:
+        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        digest = hashlib.sha256(location.encode("utf-8")).hexdigest()[:16]
+        return config / "scrutiny" / f"server-{digest}{SUFFIX}"
+    path = Path(location)
     return path.with_name(path.name + SUFFIX)
 
 
