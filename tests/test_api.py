@@ -278,15 +278,36 @@ def test_overlapping_marks_keep_the_text() -> None:
         _ann(6, "claim", 30, 30),  # empty span: nothing to draw
     ]
     keys = {t.key: t for t in toggles(anns)}
-    assert sorted(keys) == ["claim", "mention:GPE", "quote"]
+    assert sorted(keys) == ["claim:other claims", "mention:GPE", "quote"]
     markup = str(mark_text(text, anns, keys))
     assert html.unescape(re.sub(r"<[^>]+>", "", markup)) == text
     assert "<b>" not in markup
     kyiv = re.search(r'data-k="([\d ]+)" data-o="12" data-e="16"', markup)
     assert kyiv is not None
     # Innermost first: the mention, then the quote, then the claim.
-    order = [keys["mention:GPE"].index, keys["quote"].index, keys["claim"].index]
+    order = [keys["mention:GPE"].index, keys["quote"].index, keys["claim:other claims"].index]
     assert kyiv.group(1).split() == [str(i) for i in order]
+
+
+def test_techniques_and_signals_toggle_per_label_and_claims_by_checkworthiness() -> None:
+    from dataclasses import replace
+
+    worthy = replace(_ann(1, "claim", 0, 4), attrs={"checkworthiness": 0.9})
+    weak = replace(_ann(2, "claim", 5, 9), attrs={"checkworthiness": 0.1})
+    anns = [
+        worthy,
+        weak,
+        _ann(3, "technique", 0, 4, "Doubt"),
+        _ann(4, "technique", 5, 9, "Loaded_Language"),
+        _ann(5, "signal", 0, 4, "threat"),
+    ]
+    assert sorted(t.key for t in toggles(anns)) == [
+        "claim:check-worthy",
+        "claim:other claims",
+        "signal:threat",
+        "technique:Doubt",
+        "technique:Loaded_Language",
+    ]
 
 
 # --- tokens ----------------------------------------------------------------------------------

@@ -21,8 +21,11 @@ from scrutiny.model import Analysis, Annotation
 # and an entity's span is just its first mention, which the mention layer already draws.
 HIDDEN_LAYERS = frozenset({"language", "sentence"})
 NOT_MARKED = HIDDEN_LAYERS | {"entity"}
-# Layers toggled per label rather than as a whole: a reader wants "people" apart from "places".
-PER_LABEL_LAYERS = frozenset({"mention"})
+# Layers toggled per label rather than as a whole: a reader wants "people" apart from "places",
+# loaded language apart from doubt, threats apart from calls to action.
+PER_LABEL_LAYERS = frozenset({"mention", "technique", "signal"})
+# Claims are toggled by check-worthiness: the ones worth checking apart from the rest.
+CHECKWORTHY = 0.5
 # Layers too numerous for the findings panel: their annotations are reachable from the text.
 NOT_LISTED = HIDDEN_LAYERS | {"mention"}
 COLOURS = 12  # colour classes c0..c11 in app.css
@@ -68,6 +71,10 @@ class FindingGroup:
 
 
 def toggle_key(a: Annotation) -> str:
+    if a.layer == "claim":
+        score = a.attrs.get("checkworthiness")
+        worthy = isinstance(score, int | float) and score >= CHECKWORTHY
+        return "claim:check-worthy" if worthy else "claim:other claims"
     return f"{a.layer}:{a.label}" if a.layer in PER_LABEL_LAYERS else a.layer
 
 
