@@ -310,6 +310,24 @@ def test_mbox_gives_one_document_per_message() -> None:
     assert all(d.source == "inbox.mbox" for d in docs)
 
 
+def test_a_mailbox_over_the_size_limit_is_streamed_message_by_message(tmp_path: Path) -> None:
+    small = mbox_bytes()
+    whole = ingest.read_bytes(small, name="inbox.mbox")
+    huge = b"From big@example.org Thu Mar  4 10:00:00 2021\nSubject: big\n\n" + b"x " * 20_000
+    path = tmp_path / "inbox.mbox"
+    path.write_bytes(small * 30 + huge + b"\n\n" + small)
+    limits = Limits(max_bytes=len(small))  # every message fits, the file does not
+    items = list(ingest.iter_documents([path], limits=limits))
+    docs = [i for i in items if not isinstance(i, IngestError)]
+    errors = [i for i in items if isinstance(i, IngestError)]
+    assert [d.title for d in docs] == [d.title for d in whole] * 31
+    assert [d.text for d in docs[:3]] == [d.text for d in whole]
+    assert "\nFrom the archive" in docs[1].text
+    (too_big,) = errors
+    line = small.count(b"\n") * 30 + 1
+    assert f"inbox.mbox:{line}:" in str(too_big) and "limit" in str(too_big)
+
+
 # --- JSON Lines ---------------------------------------------------------------------------------
 
 

@@ -76,20 +76,30 @@ def _file_items(path: Path, limits: Limits) -> Iterator[Item]:
         yield from _items(read_stdin(limits), STDIN, limits)
         return
     size = file_size(path)
-    if size > limits.max_bytes and _is_json_lines(path):
-        # A corpus, not a document: stream it, the limit applies to each line instead.
-        yield from _nonempty(jsonl.iter_file(path, name=str(path), limits=limits), str(path))
-        return
+    if size > limits.max_bytes:
+        # A corpus, not a document: stream it, the limit applies to each record instead.
+        kind = _streamable(path)
+        if kind == NDJSON:
+            yield from _nonempty(jsonl.iter_file(path, name=str(path), limits=limits), str(path))
+            return
+        if kind == MBOX:
+            yield from _nonempty(
+                email.iter_mbox_file(path, name=str(path), limits=limits), str(path)
+            )
+            return
     yield from _items(read_file(path, limits, size=size), str(path), limits)
 
 
-def _is_json_lines(path: Path) -> bool:
+def _streamable(path: Path) -> str | None:
+    """``NDJSON`` or ``MBOX`` when the file is a collection that can be read record by record."""
     head = read_head(path, HEAD)
     try:
         media_type = sniff(head)
     except IngestError:
-        return False
-    return media_type == NDJSON and jsonl.looks_like_lines(head)
+        return None
+    if media_type == NDJSON and jsonl.looks_like_lines(head):
+        return NDJSON
+    return MBOX if media_type == MBOX else None
 
 
 def _items(data: bytes, name: str, limits: Limits) -> Iterator[Item]:

@@ -13,9 +13,10 @@ from email import policy
 from email.message import EmailMessage, Message, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path
 
 from scrutiny.errors import EmptyDocument, IngestError
-from scrutiny.ingest._base import Limits, finish, parser_guard
+from scrutiny.ingest._base import Limits, finish, parser_guard, too_large
 from scrutiny.ingest.html import html_to_text
 from scrutiny.ingest.text import decode
 from scrutiny.model import Document, clean_field
@@ -54,6 +55,48 @@ def split_mbox(data: bytes) -> Iterator[tuple[int, bytes]]:
         previous = match.start()
         end = starts[index + 1].start() if index + 1 < len(starts) else len(data)
         yield line, _ESCAPED_FROM.sub(rb"\1", data[match.end() : end])
+
+
+def iter_mbox_file(path: Path, *, name: str, limits: Limits) -> Iterator[Document | IngestError]:
+    """Stream a mailbox of any size, holding one message at a time; a message over the size
+    limit is an error naming its line, and the rest goes on."""
+    for line, message, size in _stream_messages(path, limits.max_bytes):
+        where = f"{name}:{line}"
+        if message is None:
+            yield too_large(where, "the message", size, limits.max_bytes, "--max-bytes")
+            continue
+        try:
+            yield message_document(message, name=where, limits=limits, source=name, origin=where)
+        except IngestError as exc:
+            yield exc
+
+
+def _stream_messages(path: Path, max_bytes: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """``(line of the separator, message bytes or None when over max_bytes, size)`` per
+    message, with the splitting rules of :func:`split_mbox`."""
+    with path.open("rb") as stream:
+        start_line = 0
+        parts: list[bytes] = []
+        size = 0
+        previous_blank = True  # the file start counts as after a blank line
+        for number, raw in enumerate(stream, 1):
+            if raw.startswith(b"From ") and previous_blank:
+                if start_line:
+                    yield start_line, _message(parts, size, max_bytes), size
+                start_line, parts, size = number, [], 0
+            elif start_line:
+                size += len(raw)
+                if size <= max_bytes:
+                    parts.append(raw)
+            previous_blank = raw in (b"\n", b"\r\n")
+        if start_line:
+            yield start_line, _message(parts, size, max_bytes), size
+
+
+def _message(parts: list[bytes], size: int, max_bytes: int) -> bytes | None:
+    if size > max_bytes:
+        return None
+    return _ESCAPED_FROM.sub(rb"\1", b"".join(parts))
 
 
 def _after_blank_line(data: bytes, at: int) -> bool:
