@@ -4,8 +4,9 @@
 
 Analyses the same PTC articles with the ``process`` engine and 1 worker, then with N workers,
 and prints documents per second and the parallel efficiency (speed-up / N). Each timing starts
-its pool, so it includes one model load (a few seconds, in parallel across workers). It asserts nothing; on a machine with fewer free cores
-than workers the efficiency says more about the machine than about scrutiny.
+its pool, so it includes one model load (a few seconds, in parallel across workers). It asserts
+nothing; on a machine with fewer free cores than workers the efficiency says more about the
+machine than about scrutiny.
 """
 
 from __future__ import annotations
