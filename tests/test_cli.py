@@ -178,6 +178,11 @@ def test_export_import_round_trip_and_parquet(store_dir: Path, tmp_path: Path) -
     pq = tmp_path / "pq"
     assert scrutiny("export", "--format", "parquet", "--out", str(pq), db=fresh).returncode == 0
     assert (pq / "documents.parquet").exists() and (pq / "entity.parquet").exists()
+    ftm = tmp_path / "aleph.ftm.json"
+    out = scrutiny("export", "--format", "ftm", "--out", str(ftm), db=fresh)
+    assert out.returncode == 0 and "exported 1 documents" in out.stdout
+    schemas = {json.loads(line)["schema"] for line in ftm.read_text().splitlines()}
+    assert {"Article", "Person", "Mention"} <= schemas
 
 
 def test_time_limit_fails_one_document_cleanly(tmp_path: Path) -> None:

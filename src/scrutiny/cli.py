@@ -596,7 +596,9 @@ def list_documents(ctx: click.Context, limit: int) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "ftm"]), required=True
+)
 @click.option("--out", type=click.Path(writable=True, path_type=Path), required=True)
 @click.option(
     "--by-layer", is_flag=True, help="With csv: OUT is a folder with one CSV file per layer."
@@ -604,7 +606,8 @@ def list_documents(ctx: click.Context, limit: int) -> None:
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path, by_layer: bool) -> None:
     """Export every stored analysis: scrutiny/1 JSON Lines (lossless, for scrutiny import), CSV
-    with one row per finding, or Parquet (OUT is a folder: documents and one file per layer)."""
+    with one row per finding, Parquet (OUT is a folder: documents and one file per layer), or
+    FollowTheMoney entities as JSON Lines (for Aleph)."""
     from scrutiny.export import Format, export_csv_layers, export_parquet
     from scrutiny.export import export as run_export
 
@@ -613,12 +616,25 @@ def export(ctx: click.Context, fmt: str, out: Path, by_layer: bool) -> None:
     with _store(ctx) as store:
         if fmt == "parquet":
             n = export_parquet(store.iter_analyses(), out)
+        elif fmt == "ftm":
+            n = _export_ftm(store, out)
         elif by_layer:
             n = export_csv_layers(store.iter_analyses(), out)
         else:
             with out.open("w", encoding="utf-8", newline="") as fh:
                 n = run_export(store.iter_analyses(), cast("Format", fmt), fh)
     click.echo(f"exported {n} documents to {out}")
+
+
+def _export_ftm(store: Store, out: Path) -> int:
+    from scrutiny.ftm import ftm_entities
+
+    n = 0
+    with out.open("w", encoding="utf-8") as fh:
+        for entity in ftm_entities(store):
+            fh.write(json.dumps(entity, ensure_ascii=False) + "\n")
+            n += entity["schema"] == "Article"
+    return n
 
 
 @main.command(name="import")

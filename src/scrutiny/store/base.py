@@ -237,6 +237,9 @@ class Store(Protocol):
         """Corpus entities whose names match ``query`` (spelling variants too), most documents
         first; every corpus entity when the query is empty."""
 
+    def entity_links(self, doc_id: str) -> dict[str, int]:
+        """The corpus entity of each linked entity of one stored document (full id)."""
+
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
         """One corpus entity and its members, oldest document first; NotFound if unknown."""
 

@@ -296,6 +296,10 @@ class PostgresStore:
         with self._errors(), self._conn.read():
             return self._entities.find(query, limit)
 
+    def entity_links(self, doc_id: str) -> dict[str, int]:
+        with self._errors(), self._conn.read():
+            return self._entities.links_of(doc_id.strip())
+
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
         with self._errors(), self._conn.read():
             return self._entities.get(entity)

@@ -508,6 +508,10 @@ class SQLiteStore:
         with self._errors(), self._read():
             return self._entities.find(query, limit)
 
+    def entity_links(self, doc_id: str) -> dict[str, int]:
+        with self._errors(), self._read():
+            return self._entities.links_of(doc_id.strip())
+
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
         with self._errors(), self._read():
             return self._entities.get(entity)

@@ -213,6 +213,14 @@ class EntityIndex:
         ).fetchall()
         return [_entity(r) for r in rows]
 
+    def links_of(self, doc_id: str) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT l.entity_id, l.corpus_entity FROM entity_links AS l"
+            " JOIN documents AS d ON d.seq = l.doc WHERE d.id = ? ORDER BY l.entity_id",
+            (doc_id,),
+        ).fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
     def get(self, cid: int) -> tuple[CorpusEntity, list[EntityMember]]:
         summary = self.get_summary(cid)
         rows = self._conn.execute(
