@@ -184,6 +184,13 @@ def test_cli_commands_work_on_a_postgresql_store(pg_server: PgServer, tmp_path: 
     nodes = {n["name"] for n in json.loads(graph.stdout)["nodes"]}
     assert any("Atambayev" in n for n in nodes) and len(nodes) > 1
 
+    timeline = scrutiny("--db", url, "timeline", seed_id, "--format", "json")
+    assert timeline.returncode == 0, timeline.stderr
+    assert "2015-01/2015-03" in timeline.stdout and "arrest" in timeline.stdout
+    ftm = tmp_path / "aleph.json"
+    exported = scrutiny("--db", url, "export", "--format", "ftm", "--out", str(ftm))
+    assert exported.returncode == 0 and "exported 2 documents" in exported.stdout
+
     listed = scrutiny("--db", url, "list")
     assert listed.returncode == 0 and "Traceback" not in listed.stderr
     backup = scrutiny("--db", url, "backup", str(tmp_path / "b.db"))
