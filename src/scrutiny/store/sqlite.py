@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
@@ -147,14 +147,7 @@ class SQLiteStore:
             raise
         conn.row_factory = sqlite3.Row
         store = cls(conn, location)
-        if before < _FINGERPRINTS_VERSION:
-            store._fingerprint_older_documents()
-        if before < _CORPUS_ENTITIES_VERSION:
-            store._link_older_documents()
-        if before < _CLAIM_PRINTS_VERSION:
-            store._index_older_claims()
-        if before < _EVENT_ROLES_VERSION:
-            store._index_older_events()
+        store._backfill(before)
         return store
 
     def close(self) -> None:
@@ -312,68 +305,42 @@ class SQLiteStore:
             "INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands
         )
 
-    def _index_older_claims(self) -> None:
-        """Track the claims of documents stored before schema version 4, oldest first."""
-        with self._errors():
-            seqs = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT DISTINCT doc FROM annotations WHERE layer = 'claim' ORDER BY doc"
-                )
-            ]
-            for seq in seqs:
-                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
-                prints = claim_prints(self._load(row.fetchone()))
-                with self._write():
-                    self._claims.index_document(seq, prints)
-
-    def _index_older_events(self) -> None:
-        """Index the event participants of documents stored before schema version 5."""
-        with self._errors():
-            seqs = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT DISTINCT doc FROM annotations WHERE layer = 'event'"
-                    " AND doc NOT IN (SELECT doc FROM event_roles) ORDER BY doc"
-                )
-            ]
-            for seq in seqs:
-                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
-                analysis = self._load(row.fetchone())
-                with self._write():
-                    self._entities.index_events(seq, analysis)
-
-    def _link_older_documents(self) -> None:
-        """Resolve the entities of documents stored before schema version 3, oldest first."""
-        with self._errors():
-            seqs = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM entity_links)"
-                    " ORDER BY seq"
-                )
-            ]
-            for seq in seqs:
-                row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
-                analysis = self._load(row.fetchone())
-                with self._write():
-                    self._entities.link_document(seq, analysis)
-
-    def _fingerprint_older_documents(self) -> None:
-        """Fingerprint documents stored before schema version 2, one transaction each."""
-        with self._errors():
-            seqs = [
-                r[0]
-                for r in self._conn.execute(
-                    "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM fingerprints)"
-                )
-            ]
-            for seq in seqs:
-                row = self._conn.execute("SELECT text FROM documents WHERE seq = ?", (seq,))
-                (text,) = row.fetchone()
-                prints = _Prints.of(text)
-                with self._write():
-                    self._insert_fingerprints(seq, prints)
+    def _backfill(self, before: int) -> None:
+        """Bring documents stored under an older schema up to the corpus indexes added since,
+        oldest first, one transaction per document (a crash leaves the rest for next time)."""
+        steps: list[tuple[int, str, Callable[[int, Analysis], None]]] = [
+            (
+                _FINGERPRINTS_VERSION,
+                "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM fingerprints)",
+                lambda seq, a: self._insert_fingerprints(seq, _Prints.of(a.document.text)),
+            ),
+            (
+                _CORPUS_ENTITIES_VERSION,
+                "SELECT seq FROM documents WHERE seq NOT IN (SELECT doc FROM entity_links)",
+                self._entities.link_document,
+            ),
+            (
+                _CLAIM_PRINTS_VERSION,
+                "SELECT DISTINCT doc FROM annotations WHERE layer = 'claim'",
+                lambda seq, a: self._claims.index_document(seq, claim_prints(a)),
+            ),
+            (
+                _EVENT_ROLES_VERSION,
+                "SELECT DISTINCT doc FROM annotations WHERE layer = 'event'"
+                " AND doc NOT IN (SELECT doc FROM event_roles)",
+                self._entities.index_events,
+            ),
+        ]
+        for version, pending, index in steps:
+            if before >= version:
+                continue
+            with self._errors():
+                seqs = [r[0] for r in self._conn.execute(f"{pending} ORDER BY 1")]
+                for seq in seqs:
+                    row = self._conn.execute("SELECT * FROM documents WHERE seq = ?", (seq,))
+                    analysis = self._load(row.fetchone())
+                    with self._write():
+                        index(seq, analysis)
 
     # --- reading ---------------------------------------------------------------------------
 
