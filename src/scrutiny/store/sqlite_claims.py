@@ -24,6 +24,7 @@ MAX_CLUSTERS = 1_000
 # the claims it resembles were repeated.
 REPRESENTATIVES = 8
 MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
+KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -60,9 +61,10 @@ class ClaimIndex:
         self._conn = conn
 
     def index_document(self, seq: int, prints: list[ClaimPrint]) -> None:
-        for p in prints:
-            keys = fp.band_keys(p.signature)
-            cluster, similarity = self._best_cluster(seq, p, keys)
+        keyed = [(p, fp.band_keys(p.signature)) for p in prints]
+        earlier = self._earlier(seq, {k for _, keys in keyed for k in keys})
+        for p, keys in keyed:
+            cluster, similarity = _best_cluster(p, keys, earlier)
             row = self._conn.execute(
                 "INSERT INTO claim_prints (doc, claim_id, cluster, similarity, numbers, signature)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -77,6 +79,26 @@ class ClaimIndex:
                 "INSERT INTO claim_bands (key, print) VALUES (?, ?)", ((k, pid) for k in keys)
             )
 
+    def _earlier(self, seq: int, keys: set[int]) -> dict[int, list[_Earlier]]:
+        """Other documents' indexed claims under each band key, fetched for all the claims of a
+        document at once: one query instead of one per claim (a round trip each on a server)."""
+        found: dict[int, list[_Earlier]] = {}
+        signatures: dict[int, fp.Signature] = {}
+        ordered = sorted(keys)
+        for i in range(0, len(ordered), KEYS_PER_QUERY):
+            chunk = ordered[i : i + KEYS_PER_QUERY]
+            rows = self._conn.execute(
+                "SELECT cb.key, cp.id, cp.cluster, cp.numbers, cp.signature"
+                " FROM claim_bands AS cb JOIN claim_prints AS cp ON cp.id = cb.print"
+                f" WHERE cb.key IN ({','.join('?' * len(chunk))}) AND cp.doc != ?",
+                (*chunk, seq),
+            ).fetchall()
+            for key, pid, cluster, numbers, signature in rows:
+                if pid not in signatures:
+                    signatures[pid] = fp.from_bytes(bytes(signature))
+                found.setdefault(key, []).append(_Earlier(pid, cluster, numbers, signatures[pid]))
+        return found
+
     def _size(self, cluster: int) -> int:
         row = self._conn.execute(
             "SELECT count(*) FROM"
@@ -84,24 +106,6 @@ class ClaimIndex:
             (cluster, REPRESENTATIVES + 1),
         ).fetchone()
         return int(row[0])
-
-    def _best_cluster(self, seq: int, p: ClaimPrint, keys: list[int]) -> tuple[int | None, float]:
-        marks = ",".join("?" * len(keys))
-        rows = self._conn.execute(
-            "SELECT cp.cluster, cp.numbers, cp.signature FROM claim_prints AS cp"
-            f" WHERE cp.id IN (SELECT print FROM claim_bands WHERE key IN ({marks}))"
-            " AND cp.doc != ? ORDER BY cp.id",
-            (*keys, seq),
-        ).fetchall()
-        best: tuple[int | None, float] = (None, 1.0)
-        best_score = 0.0
-        for r in rows:
-            if r["numbers"] != p.numbers:
-                continue
-            score = fp.similarity(p.signature, fp.from_bytes(r["signature"]))
-            if score >= fp.CLAIM_MATCH and score > best_score:
-                best, best_score = (r["cluster"], round(score, 3)), score
-        return best
 
     def clusters(self, min_documents: int, limit: int) -> list[ClaimCluster]:
         limit = max(0, min(limit, MAX_CLUSTERS))
@@ -150,3 +154,31 @@ class ClaimIndex:
             (cluster,),
         ).fetchone()
         return str(row[0] or "")
+
+
+@dataclass(frozen=True)
+class _Earlier:
+    """A claim stored before, as a candidate for a new one's cluster."""
+
+    id: int
+    cluster: int
+    numbers: str
+    signature: fp.Signature
+
+
+def _best_cluster(
+    p: ClaimPrint, keys: list[int], earlier: dict[int, list[_Earlier]]
+) -> tuple[int | None, float]:
+    """The cluster of the most similar earlier claim sharing a band key and the same numbers
+    (the earliest stored wins a tie), with its similarity; ``(None, 1.0)`` if none is close."""
+    candidates = {c.id: c for key in keys for c in earlier.get(key, ())}
+    best: tuple[int | None, float] = (None, 1.0)
+    best_score = 0.0
+    for cid in sorted(candidates):
+        c = candidates[cid]
+        if c.numbers != p.numbers:
+            continue
+        score = fp.similarity(p.signature, c.signature)
+        if score >= fp.CLAIM_MATCH and score > best_score:
+            best, best_score = (c.cluster, round(score, 3)), score
+    return best

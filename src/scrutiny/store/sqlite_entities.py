@@ -9,8 +9,8 @@ read and written, plus the corpus entities its keys point at. Its SQL is portabl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -26,6 +26,7 @@ MAX_QUERY_LIMIT = 1_000
 # Members only break ties between equally good candidates; counting past this would make adding
 # a document slower the more often the entity was seen before.
 MEMBERS_COUNTED = 1_000
+KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
 MAX_GRAPH_EDGES = 100_000
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
@@ -48,11 +49,60 @@ class _Candidate:
     members: int
 
 
+class _Pool:
+    """The candidates of one document's linking, read for all its entities in one query (not one
+    query each: a round trip each on a server), then kept as the database has them while the
+    document's own entities create corpus entities, grow them and link to them."""
+
+    def __init__(self, fetch: Callable[[list[str]], list[Any]]) -> None:
+        self._fetch = fetch
+        self._by_key: dict[str, set[int]] = {}
+        self._entities: dict[int, _Candidate] = {}
+
+    def load(self, keys: Iterable[str]) -> None:
+        missing = sorted(set(keys) - self._by_key.keys())
+        for k in missing:
+            self._by_key[k] = set()
+        for row in self._fetch(missing) if missing else ():
+            self._by_key[row["key"]].add(row["id"])
+            # An entity already held is as current as the database's row: both saw every write.
+            self._entities.setdefault(row["id"], _candidate(row))
+
+    def candidates(self, keys: set[str]) -> list[_Candidate]:
+        self.load(keys)
+        ids = set().union(*(self._by_key[k] for k in keys))
+        return [self._entities[i] for i in sorted(ids)]
+
+    def profile(self, cid: int) -> Profile:
+        return self._entities[cid].profile
+
+    def created(self, candidate: _Candidate, keys: set[str]) -> None:
+        self._entities[candidate.id] = candidate
+        self._filed(candidate.id, keys)
+
+    def grown(self, cid: int, profile: Profile, keys: set[str]) -> None:
+        self._entities[cid] = replace(self._entities[cid], profile=profile)
+        self._filed(cid, keys)
+
+    def linked(self, cid: int) -> None:
+        c = self._entities[cid]
+        self._entities[cid] = replace(c, members=min(c.members + 1, MEMBERS_COUNTED))
+
+    def _filed(self, cid: int, keys: set[str]) -> None:
+        # Keys not loaded yet are read from the database when asked for, new rows included.
+        for k in keys:
+            if k in self._by_key:
+                self._by_key[k].add(cid)
+
+
 class EntityIndex:
     """Corpus entities in one connection (SQLite with :class:`sqlite3.Row` rows, or PostgreSQL)."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # Whether anyone has merged or split by hand: read once a document, because almost no
+        # corpus has such decisions and asking for each entity would cost three queries.
+        self._any_decisions = True
 
     # --- linking ---------------------------------------------------------------------------
 
@@ -63,11 +113,19 @@ class EntityIndex:
             holder, role = r.attrs.get("entity"), r.attrs.get("role")
             if isinstance(holder, str) and isinstance(role, str):
                 roles.setdefault(holder, []).append(role)
+        self._any_decisions = (
+            self._conn.execute("SELECT 1 FROM entity_decisions LIMIT 1").fetchone() is not None
+        )
+        found = []
         for e in analysis.layer("entity"):
             names = [str(e.attrs.get("name") or ""), *map(str, e.attrs.get("aliases") or [])]
             profile = profile_of(e.label, names, roles.get(e.id, ()))
             if profile is not None:
-                self._link(seq, e.id, e.label, profile)
+                found.append((e.id, e.label, profile))
+        pool = _Pool(self._candidate_rows)
+        pool.load(set().union(*(profile.keys() for _, _, profile in found)))
+        for entity_id, label, profile in found:
+            self._link(seq, entity_id, label, profile, pool)
         self.index_events(seq, analysis)
 
     def index_events(self, seq: int, analysis: Analysis) -> None:
@@ -84,8 +142,10 @@ class EntityIndex:
             sorted(rows),
         )
 
-    def _link(self, seq: int, entity_id: str, entity_type: str, profile: Profile) -> None:
-        candidates = self._candidates(profile.keys() | self._merged_keys(profile))
+    def _link(
+        self, seq: int, entity_id: str, entity_type: str, profile: Profile, pool: _Pool
+    ) -> None:
+        candidates = pool.candidates(profile.keys() | self._merged_keys(profile))
         forced = self._decided(profile, "merge", candidates)
         forbidden = self._decided(profile, "split", candidates)
         if forced:
@@ -96,31 +156,32 @@ class EntityIndex:
                 profile, [(c.id, c.profile, c.members) for c in candidates], forbidden
             )
         if found is None:
-            cid = self._create(entity_type, profile)
+            cid = self._create(entity_type, profile, pool)
             match = Match(1.0, ("first seen",))
         else:
             cid, match = found
-            self._absorb(cid, next(c.profile for c in candidates if c.id == cid), profile)
+            self._absorb(cid, pool.profile(cid), profile, pool)
         self._conn.execute(
             "INSERT INTO entity_links (doc, entity_id, corpus_entity, confidence, evidence)"
             " VALUES (?, ?, ?, ?, ?)",
             (seq, entity_id, cid, round(match.score, 3), _dumps(list(match.evidence))),
         )
+        pool.linked(cid)
 
-    def _candidates(self, keys: Iterable[str]) -> list[_Candidate]:
-        keys = sorted(set(keys))
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        rows = self._conn.execute(
-            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
-            " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
-            "  WHERE l.corpus_entity = c.id LIMIT ?) AS counted) AS members"
-            " FROM corpus_entities AS c WHERE c.id IN"
-            f" (SELECT corpus_entity FROM corpus_keys WHERE key IN ({marks})) ORDER BY c.id",
-            (MEMBERS_COUNTED, *keys),
-        ).fetchall()
-        return [_candidate(r) for r in rows]
+    def _candidate_rows(self, keys: list[str]) -> list[Any]:
+        """Corpus entities under any of ``keys``, each row with the key it was found under."""
+        rows: list[Any] = []
+        for i in range(0, len(keys), KEYS_PER_QUERY):
+            chunk = keys[i : i + KEYS_PER_QUERY]
+            rows += self._conn.execute(
+                "SELECT k.key, c.id, c.type, c.grp, c.names, c.roles,"
+                " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
+                "  WHERE l.corpus_entity = c.id LIMIT ?) AS counted) AS members"
+                " FROM corpus_keys AS k JOIN corpus_entities AS c ON c.id = k.corpus_entity"
+                f" WHERE k.key IN ({','.join('?' * len(chunk))})",
+                (MEMBERS_COUNTED, *chunk),
+            ).fetchall()
+        return rows
 
     def _merged_keys(self, profile: Profile) -> set[str]:
         """Keys of the names a person merged with one of this profile's names."""
@@ -128,6 +189,8 @@ class EntityIndex:
         return {f"{profile.group}:n:{p}" for p in partners}
 
     def _partners(self, profile: Profile, kind: str) -> set[str]:
+        if not self._any_decisions:
+            return set()
         mine = sorted({full_fold(n) for n in profile.names} - {""})
         if not mine:
             return set()
@@ -145,7 +208,7 @@ class EntityIndex:
             c.id for c in candidates if partners & {full_fold(n) for n in c.profile.names}
         )
 
-    def _create(self, entity_type: str, profile: Profile) -> int:
+    def _create(self, entity_type: str, profile: Profile, pool: _Pool | None = None) -> int:
         row = self._conn.execute(
             "INSERT INTO corpus_entities (type, grp, names, roles) VALUES (?, ?, ?, ?)"
             " RETURNING id",
@@ -157,24 +220,29 @@ class EntityIndex:
             ),
         ).fetchone()
         cid = int(row[0])
-        self._add_keys(cid, profile)
+        keys = self._add_keys(cid, profile)
+        if pool is not None:
+            pool.created(_Candidate(cid, entity_type, profile, 0), keys)
         return cid
 
-    def _absorb(self, cid: int, current: Profile, new: Profile) -> None:
+    def _absorb(self, cid: int, current: Profile, new: Profile, pool: _Pool | None = None) -> None:
         combined = merged(current, new)
         if combined != current:
             self._conn.execute(
                 "UPDATE corpus_entities SET names = ?, roles = ? WHERE id = ?",
                 (_dumps(list(combined.names)), _dumps(sorted(combined.roles)), cid),
             )
-            self._add_keys(cid, new)
+            keys = self._add_keys(cid, new)
+            if pool is not None:
+                pool.grown(cid, combined, keys)
 
-    def _add_keys(self, cid: int, profile: Profile) -> None:
+    def _add_keys(self, cid: int, profile: Profile) -> set[str]:
         keys = profile.keys() | {f"{profile.group}:n:{full_fold(n)}" for n in profile.names}
         self._conn.executemany(
             "INSERT INTO corpus_keys (key, corpus_entity) VALUES (?, ?) ON CONFLICT DO NOTHING",
             ((k, cid) for k in sorted(keys)),
         )
+        return keys
 
     def prune(self) -> None:
         """Drop corpus entities no document mentions any more (after a delete)."""
@@ -385,7 +453,14 @@ def _maybe(value: int | None) -> set[int]:
 
 
 def _profile_of_entity(row: Any) -> Profile:
-    return Profile(row["grp"], tuple(json.loads(row["names"])), frozenset(json.loads(row["roles"])))
+    return _parsed_profile(row["grp"], row["names"], row["roles"])
+
+
+@lru_cache(maxsize=1 << 14)
+def _parsed_profile(group: str, names: str, roles: str) -> Profile:
+    # The same popular corpus entities are candidates for document after document; their stored
+    # JSON only changes when a new name or role is absorbed, which changes the cache key too.
+    return Profile(group, tuple(json.loads(names)), frozenset(json.loads(roles)))
 
 
 def _candidate(row: Any) -> _Candidate:
