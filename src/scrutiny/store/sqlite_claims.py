@@ -80,24 +80,25 @@ class ClaimIndex:
             )
 
     def _earlier(self, seq: int, keys: set[int]) -> dict[int, list[_Earlier]]:
-        """Other documents' indexed claims under each band key, fetched for all the claims of a
-        document at once: one query instead of one per claim (a round trip each on a server)."""
-        found: dict[int, list[_Earlier]] = {}
-        signatures: dict[int, fp.Signature] = {}
-        ordered = sorted(keys)
-        for i in range(0, len(ordered), KEYS_PER_QUERY):
-            chunk = ordered[i : i + KEYS_PER_QUERY]
-            rows = self._conn.execute(
-                "SELECT cb.key, cp.id, cp.cluster, cp.numbers, cp.signature"
-                " FROM claim_bands AS cb JOIN claim_prints AS cp ON cp.id = cb.print"
-                f" WHERE cb.key IN ({','.join('?' * len(chunk))}) AND cp.doc != ?",
+        """Other documents' indexed claims under each band key, read for all the claims of a
+        document at once (two queries, not one per claim: a round trip each on a server). The
+        keys are read apart from the claims because a repeated claim shares most of its keys
+        with the new one, and its signature need not travel once per shared key."""
+        under: dict[int, list[int]] = {}
+        for chunk in _chunks(sorted(keys)):
+            for key, pid in self._conn.execute(
+                f"SELECT key, print FROM claim_bands WHERE key IN ({_marks(chunk)})", chunk
+            ):
+                under.setdefault(key, []).append(pid)
+        prints: dict[int, _Earlier] = {}
+        for chunk in _chunks(sorted({pid for pids in under.values() for pid in pids})):
+            for pid, cluster, numbers, signature in self._conn.execute(
+                "SELECT id, cluster, numbers, signature FROM claim_prints"
+                f" WHERE id IN ({_marks(chunk)}) AND doc != ?",
                 (*chunk, seq),
-            ).fetchall()
-            for key, pid, cluster, numbers, signature in rows:
-                if pid not in signatures:
-                    signatures[pid] = fp.from_bytes(bytes(signature))
-                found.setdefault(key, []).append(_Earlier(pid, cluster, numbers, signatures[pid]))
-        return found
+            ):
+                prints[pid] = _Earlier(pid, cluster, numbers, fp.from_bytes(bytes(signature)))
+        return {key: [prints[pid] for pid in pids if pid in prints] for key, pids in under.items()}
 
     def _size(self, cluster: int) -> int:
         row = self._conn.execute(
@@ -182,3 +183,12 @@ def _best_cluster(
         if score >= fp.CLAIM_MATCH and score > best_score:
             best, best_score = (c.cluster, round(score, 3)), score
     return best
+
+
+def _chunks(values: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(values), KEYS_PER_QUERY):
+        yield values[i : i + KEYS_PER_QUERY]
+
+
+def _marks(values: list[int]) -> str:
+    return ",".join("?" * len(values))
