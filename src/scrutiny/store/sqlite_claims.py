@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from scrutiny.corpus import fingerprint as fp
 from scrutiny.model import Analysis
@@ -24,7 +25,8 @@ MAX_CLUSTERS = 1_000
 # the claims it resembles were repeated.
 REPRESENTATIVES = 8
 MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
-KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
+PARAMETERS_PER_QUERY = 500  # far under SQLite's limit for one statement
+T = TypeVar("T")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -62,9 +64,9 @@ class ClaimIndex:
 
     def index_document(self, seq: int, prints: list[ClaimPrint]) -> None:
         keyed = [(p, fp.band_keys(p.signature)) for p in prints]
-        earlier = self._earlier(seq, {k for _, keys in keyed for k in keys})
-        for p, keys in keyed:
-            cluster, similarity = _best_cluster(p, keys, earlier)
+        candidates, earlier = self._earlier(seq, [keys for _, keys in keyed])
+        for n, (p, keys) in enumerate(keyed):
+            cluster, similarity = _best_cluster(p, [earlier[i] for i in candidates.get(n, ())])
             row = self._conn.execute(
                 "INSERT INTO claim_prints (doc, claim_id, cluster, similarity, numbers, signature)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -79,26 +81,33 @@ class ClaimIndex:
                 "INSERT INTO claim_bands (key, print) VALUES (?, ?)", ((k, pid) for k in keys)
             )
 
-    def _earlier(self, seq: int, keys: set[int]) -> dict[int, list[_Earlier]]:
-        """Other documents' indexed claims under each band key, read for all the claims of a
-        document at once (two queries, not one per claim: a round trip each on a server). The
-        keys are read apart from the claims because a repeated claim shares most of its keys
-        with the new one, and its signature need not travel once per shared key."""
-        under: dict[int, list[int]] = {}
-        for chunk in _chunks(sorted(keys)):
-            for key, pid in self._conn.execute(
-                f"SELECT key, print FROM claim_bands WHERE key IN ({_marks(chunk)})", chunk
-            ):
-                under.setdefault(key, []).append(pid)
-        prints: dict[int, _Earlier] = {}
-        for chunk in _chunks(sorted({pid for pids in under.values() for pid in pids})):
+    def _earlier(
+        self, seq: int, keys_of: list[list[int]]
+    ) -> tuple[dict[int, set[int]], dict[int, _Earlier]]:
+        """For the n-th claim of a document, the other documents' claims sharing one of its band
+        keys; and those claims. Read for all the claims at once, in two queries rather than one a
+        claim (a round trip each on a server); the database pairs claims with keys, so a repeated
+        claim sharing all its keys with the new one comes back once, not once a key."""
+        pairs = sorted({(n, k) for n, keys in enumerate(keys_of) for k in keys})
+        candidates: dict[int, set[int]] = {}
+        for chunk in _chunks(pairs):
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            rows = self._conn.execute(
+                f"WITH wanted (n, key) AS (VALUES {values}) SELECT DISTINCT wanted.n, b.print"
+                " FROM wanted JOIN claim_bands AS b ON b.key = wanted.key",
+                [v for pair in chunk for v in pair],
+            )
+            for n, pid in rows:
+                candidates.setdefault(n, set()).add(pid)
+        earlier: dict[int, _Earlier] = {}
+        for ids in _chunks(sorted(set().union(*candidates.values()))):
             for pid, cluster, numbers, signature in self._conn.execute(
                 "SELECT id, cluster, numbers, signature FROM claim_prints"
-                f" WHERE id IN ({_marks(chunk)}) AND doc != ?",
-                (*chunk, seq),
+                f" WHERE id IN ({','.join('?' * len(ids))}) AND doc != ?",
+                (*ids, seq),
             ):
-                prints[pid] = _Earlier(pid, cluster, numbers, fp.from_bytes(bytes(signature)))
-        return {key: [prints[pid] for pid in pids if pid in prints] for key, pids in under.items()}
+                earlier[pid] = _Earlier(pid, cluster, numbers, fp.from_bytes(bytes(signature)))
+        return {n: {i for i in ids if i in earlier} for n, ids in candidates.items()}, earlier
 
     def _size(self, cluster: int) -> int:
         row = self._conn.execute(
@@ -167,16 +176,12 @@ class _Earlier:
     signature: fp.Signature
 
 
-def _best_cluster(
-    p: ClaimPrint, keys: list[int], earlier: dict[int, list[_Earlier]]
-) -> tuple[int | None, float]:
-    """The cluster of the most similar earlier claim sharing a band key and the same numbers
-    (the earliest stored wins a tie), with its similarity; ``(None, 1.0)`` if none is close."""
-    candidates = {c.id: c for key in keys for c in earlier.get(key, ())}
+def _best_cluster(p: ClaimPrint, candidates: list[_Earlier]) -> tuple[int | None, float]:
+    """The cluster of the most similar earlier claim with the same numbers (the earliest stored
+    wins a tie), with its similarity; ``(None, 1.0)`` if none is close enough."""
     best: tuple[int | None, float] = (None, 1.0)
     best_score = 0.0
-    for cid in sorted(candidates):
-        c = candidates[cid]
+    for c in sorted(candidates, key=lambda c: c.id):
         if c.numbers != p.numbers:
             continue
         score = fp.similarity(p.signature, c.signature)
@@ -185,10 +190,7 @@ def _best_cluster(
     return best
 
 
-def _chunks(values: list[int]) -> Iterator[list[int]]:
-    for i in range(0, len(values), KEYS_PER_QUERY):
-        yield values[i : i + KEYS_PER_QUERY]
-
-
-def _marks(values: list[int]) -> str:
-    return ",".join("?" * len(values))
+def _chunks(values: list[T]) -> Iterator[list[T]]:
+    # A pair is two parameters: 250 of them keep a statement far under SQLite's limit.
+    for i in range(0, len(values), PARAMETERS_PER_QUERY // 2):
+        yield values[i : i + PARAMETERS_PER_QUERY // 2]
