@@ -15,10 +15,8 @@ from scrutiny.pipeline import Pipeline
 def _check_every_analysis() -> Iterator[None]:
     original = Pipeline.analyze
 
-    def checked(
-        self: Pipeline, document: Document, *, max_seconds: float | None = None
-    ) -> Analysis:
-        result = original(self, document, max_seconds=max_seconds)
+    def checked(self: Pipeline, document: Document, **limits: float | None) -> Analysis:
+        result = original(self, document, **limits)
         assert_valid_spans(result)
         return result
 

@@ -64,10 +64,22 @@ def _limits(max_bytes: int | None) -> Limits:
 
 
 DEFAULT_MAX_SECONDS = 600.0
+# Growth of the address space allowed for one document's analysis: far above what a normal
+# document needs (docs/engine.md), low enough that a runaway one stops before it takes the machine.
+DEFAULT_MAX_MEMORY_MB = 2048
 
 
 def limit_option(f: F) -> F:
-    """The per-document limits: input size, and time for the analysis."""
+    """The per-document limits: input size, and time and memory for the analysis."""
+    f = click.option(
+        "--max-memory",
+        "max_memory_mb",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_MEMORY_MB,
+        show_default=True,
+        metavar="MB",
+        help="Most memory one document's analysis may add, in MB; past it the document fails.",
+    )(f)
     f = click.option(
         "--max-seconds",
         type=click.FloatRange(min=0.1),
@@ -139,7 +151,12 @@ def _report_failures(failures: list[str], total: int) -> None:
 @click.option("--no-text", is_flag=True, help="Leave the highlighted document text out.")
 @limit_option
 def analyze(
-    sources: tuple[str, ...], fmt: str, no_text: bool, max_bytes: int | None, max_seconds: float
+    sources: tuple[str, ...],
+    fmt: str,
+    no_text: bool,
+    max_bytes: int | None,
+    max_seconds: float,
+    max_memory_mb: int,
 ) -> None:
     """Analyse files, directories or - (standard input) and print the result."""
     from scrutiny.errors import IngestError, ScrutinyError
@@ -157,7 +174,9 @@ def analyze(
             failures.append(str(item))
             continue
         try:
-            analysis = default_pipeline().analyze(item, max_seconds=max_seconds)
+            analysis = default_pipeline().analyze(
+                item, max_seconds=max_seconds, max_memory_mb=max_memory_mb
+            )
         except ScrutinyError as exc:
             click.echo(f"scrutiny: {name}: {exc}", err=True)
             failures.append(f"{name}: {exc}")
@@ -200,6 +219,7 @@ def add(
     sources: tuple[str, ...],
     max_bytes: int | None,
     max_seconds: float,
+    max_memory_mb: int,
     engine: str,
     workers: int | None,
     scheduler: str | None,
@@ -254,7 +274,15 @@ def add(
                     yield item
 
         chosen = cast("EngineName", engine)
-        for result in run(to_analyse(), chosen, workers, scheduler, max_seconds=max_seconds):
+        results = run(
+            to_analyse(),
+            chosen,
+            workers,
+            scheduler,
+            max_seconds=max_seconds,
+            max_memory_mb=max_memory_mb,
+        )
+        for result in results:
             name = names.popleft()
             if isinstance(result, ScrutinyError):
                 progress.console.print(f"scrutiny: {name}: {result}", markup=False, highlight=False)

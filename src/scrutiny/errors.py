@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class ScrutinyError(Exception):
     """Base of every error scrutiny raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors travel from worker processes to the batch as results. Pickle's default rebuilds
+        # an exception by calling its class with ``args`` (here the finished message), which the
+        # subclasses' own signatures reject; so rebuild without calling __init__.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ScrutinyError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class IngestError(ScrutinyError):
@@ -49,6 +62,40 @@ class AnalysisTimeout(ScrutinyError):
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         super().__init__(f"analysis stopped after {seconds:g} s (the per-document time limit)")
+
+
+class AnalysisMemoryLimit(ScrutinyError):
+    """The analysis of one document needed more memory than its limit allows and was stopped."""
+
+    def __init__(self, megabytes: float) -> None:
+        self.megabytes = megabytes
+        super().__init__(
+            f"analysis stopped: it needed more than {megabytes:g} MB"
+            " (the per-document memory limit)"
+        )
+
+
+class WorkerCrashed(ScrutinyError):
+    """The worker process analysing a document died (a crash in native code, the kernel's
+    out-of-memory killer, an exit); ``exit_code`` is the process's exit status when known,
+    negative for a signal, as ``multiprocessing`` reports it."""
+
+    def __init__(self, exit_code: int | None = None) -> None:
+        self.exit_code = exit_code
+        super().__init__(f"the worker process analysing this document died{_how(exit_code)}")
+
+
+def _how(exit_code: int | None) -> str:
+    if exit_code is None:
+        return ""
+    if exit_code < 0:
+        import signal
+
+        try:
+            return f" (killed by {signal.Signals(-exit_code).name})"
+        except ValueError:
+            return f" (killed by signal {-exit_code})"
+    return f" (exit code {exit_code})"
 
 
 class PipelineError(ScrutinyError):

@@ -7,7 +7,9 @@ and ``analyze(state)``. Installed packages register theirs under the entry-point
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 import time
 from bisect import bisect_left
@@ -16,8 +18,19 @@ from contextlib import contextmanager
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
-from scrutiny.errors import AnalysisTimeout, AnalyzerError, PipelineError, ScrutinyError
+from scrutiny.errors import (
+    AnalysisMemoryLimit,
+    AnalysisTimeout,
+    AnalyzerError,
+    PipelineError,
+    ScrutinyError,
+)
 from scrutiny.model import Analysis, Annotation, Document, Span
+
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None  # type: ignore[assignment]
 
 ENTRY_POINT_GROUP = "scrutiny.analyzers"
 
@@ -202,9 +215,19 @@ class Pipeline:
     def names(self) -> list[str]:
         return [a.name for a in self.analyzers]
 
-    def analyze(self, document: Document, *, max_seconds: float | None = None) -> Analysis:
-        """Run every analyzer on ``document``; past ``max_seconds`` raise ``AnalysisTimeout``."""
-        with _time_limit(max_seconds):
+    def analyze(
+        self,
+        document: Document,
+        *,
+        max_seconds: float | None = None,
+        max_memory_mb: float | None = None,
+    ) -> Analysis:
+        """Run every analyzer on ``document``; past ``max_seconds`` raise ``AnalysisTimeout``, and
+        when it needs more than ``max_memory_mb`` megabytes on top of what the process already
+        holds raise ``AnalysisMemoryLimit`` (see ``_memory_limit`` for where that applies)."""
+        # The timer is the inner one: once it is stopped no alarm can land between the memory
+        # limit's restoring lines and leave the process with a lowered limit.
+        with _memory_limit(max_memory_mb), _time_limit(max_seconds):
             return self._analyze(document, max_seconds)
 
     def _analyze(self, document: Document, max_seconds: float | None) -> Analysis:
@@ -229,8 +252,13 @@ class Pipeline:
             except RecursionError as exc:
                 raise AnalyzerError(analyzer.name, "document nests too deeply") from exc
             except MemoryError as exc:
+                if _memory_limited:
+                    raise  # the limit's own error, raised by _memory_limit
                 raise AnalyzerError(analyzer.name, "out of memory on this document") from exc
             except Exception as exc:  # a bug in one analyzer must not take a batch down
+                if _memory_limited and _caused_by_memory(exc):
+                    # A library turned the MemoryError into an error of its own.
+                    raise MemoryError from exc
                 raise AnalyzerError(analyzer.name, f"{type(exc).__name__}: {exc}") from exc
             for layer in analyzer.produces:
                 provenance[layer] = {"analyzer": analyzer.name, "version": analyzer.version}
@@ -264,12 +292,125 @@ def _time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+# True while _memory_limit has lowered the address-space limit (only ever in the main thread).
+_memory_limited = False
+
+
+@contextmanager
+def _memory_limit(megabytes: float | None) -> Iterator[None]:
+    """Let the analysis grow the process's address space by at most ``megabytes``; a MemoryError
+    inside becomes ``AnalysisMemoryLimit``.
+
+    The soft RLIMIT_AS is lowered to the current virtual size plus the budget and put back
+    afterwards (a soft limit may rise again up to the hard one, so a long-lived process can do
+    this per document). The limit is on the whole process, so it is set only in the main thread
+    of a Linux process (the CLI, the process engine's workers); threads of a web server or a Dask
+    worker share the address space with work that is not this document's. An existing soft limit
+    that is already tighter is left as it is.
+    """
+    global _memory_limited
+    previous = _lower_address_space(megabytes) if megabytes is not None else None
+    if previous is None or megabytes is None:
+        yield
+        return
+    _memory_limited = True
+    try:
+        yield
+    except MemoryError as exc:
+        # The limit goes first, so that building the error has memory to do it with.
+        resource.setrlimit(resource.RLIMIT_AS, previous)
+        raise AnalysisMemoryLimit(megabytes) from exc
+    finally:
+        _memory_limited = False
+        resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+def _lower_address_space(megabytes: float) -> tuple[int, int] | None:
+    """Lower the soft RLIMIT_AS to ``megabytes`` above the current size; the previous limits, or
+    None when nothing was changed."""
+    if (
+        resource is None
+        or not sys.platform.startswith("linux")
+        or threading.current_thread() is not threading.main_thread()
+        or _memory_limited
+    ):
+        return None
+    try:
+        _prepare_native_pools()
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[0])
+    except (OSError, ValueError, IndexError, MemoryError):
+        return None  # no limit rather than one that could end the process
+    size = pages * os.sysconf("SC_PAGE_SIZE")
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    target = size + int(megabytes * 1024 * 1024)
+    if hard != resource.RLIM_INFINITY:
+        target = min(target, hard)
+    if soft != resource.RLIM_INFINITY and soft <= target:
+        return None
+    resource.setrlimit(resource.RLIMIT_AS, (target, hard))
+    return soft, hard
+
+
+# The process whose native memory pools are known to be allocated.
+_prepared_in: int | None = None
+
+
+def _prepare_native_pools() -> None:
+    """Have OpenBLAS allocate its work buffers before the limit is lowered.
+
+    OpenBLAS allocates one buffer per thread on first use and keeps it; when that allocation
+    fails it ends the whole process (exit status 1) instead of reporting an error, so under a
+    lowered limit the first large matrix product of a process would kill it. A product big enough
+    to engage every BLAS thread, in each OpenBLAS copy loaded (numpy's, and SciPy's when it is in
+    use), allocates them all. Again after a fork: a child restarts OpenBLAS's threads.
+    """
+    global _prepared_in
+    if _prepared_in == os.getpid():
+        return
+    import numpy as np
+
+    for dtype in (np.float32, np.float64):
+        square = np.ones((512, 512), dtype)
+        np.matmul(square, square)  # every thread's buffer
+        np.matmul(square, square[0])  # the calling thread's, for matrix-vector products
+    if "scipy" in sys.modules:
+        from scipy.linalg import blas
+
+        blas.dgemm(1.0, square, square)
+        blas.dgemv(1.0, square, square[0])
+    _prepared_in = os.getpid()
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 _default: Pipeline | None = None
+
+
+# Touches every analyzer: a quote, a claim, people, places, an office and dates.
+_WARM_UP = (
+    "The minister said on Monday that Anna Schmidt, the mayor of Berlin, will visit Paris in May."
+    ' "We must act now," she said.'
+)
 
 
 def default_pipeline() -> Pipeline:
     """The process-wide default pipeline; models load once, on first use."""
     global _default
     if _default is None:
-        _default = Pipeline.default()
+        pipeline = Pipeline.default()
+        # Some analyzers load their models on first use. Load them now, so that no document's
+        # time or memory limit is spent on them (a limit that stopped a load would stop it again
+        # for every following document).
+        pipeline.analyze(Document.from_text(_WARM_UP))
+        _default = pipeline
     return _default
