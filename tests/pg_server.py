@@ -2,9 +2,11 @@
 
 :func:`start` runs ``initdb`` into a temporary directory and ``pg_ctl start`` with the server
 listening only on a unix socket there (no TCP port, no sudo, no password); :func:`stop` shuts it
-down and removes the directory. The ``pg_server`` fixture in the store tests holds one server for
-the whole session and gives each test its own fresh database, so tests never see each other's
-rows. When no binaries are installed the fixture skips and says which package to install.
+down and removes the directory; :meth:`PgServer.restart`, :meth:`~PgServer.halt` and
+:meth:`~PgServer.resume` play the server going away under a store (tests/test_store_pg_faults.py,
+which runs a server of its own for that). The ``pg_server`` fixture in the store tests holds one
+server for the whole session and gives each test its own fresh database, so tests never see each
+other's rows. When no binaries are installed the fixture skips and says which package to install.
 
 Test modules run against both backends by parametrising their store fixture over
 :data:`BACKENDS` and opening it with :func:`open_backend`; they import the ``pg_server``
@@ -65,6 +67,25 @@ class PgServer:
             conn.execute(f"CREATE DATABASE {name}{copy}".encode())
         return self.url(name)
 
+    def restart(self) -> None:
+        """Restart the server as an administrator would (fast shutdown): every open connection
+        is terminated, its transaction rolled back; returns once the server accepts connections."""
+        self._pg_ctl("-m", "fast", "-o", _options(self.root), "restart")
+
+    def halt(self) -> None:
+        """Stop the server (fast shutdown), keeping its data for :meth:`resume`."""
+        self._pg_ctl("-m", "fast", "stop")
+
+    def resume(self) -> None:
+        """Start the server again after :meth:`halt`."""
+        self._pg_ctl("-o", _options(self.root), "start")
+
+    def _pg_ctl(self, *args: str) -> None:
+        # -l: without a log file the server would inherit pg_ctl's output pipe and subprocess
+        # would wait for it to close, that is, for the server to stop.
+        data, log = str(self.root / "data"), str(self.root / "log")
+        self._run("pg_ctl", "-D", data, "-l", log, "-w", *args)
+
     def _run(self, tool: str, *args: str) -> None:
         done = subprocess.run(
             [str(self.bindir / tool), *args],
@@ -112,22 +133,16 @@ def start(bindir: Path) -> PgServer:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )
-        options = f"-c listen_addresses='' -k {root / 'sock'} -c fsync=off -F"
-        server._run(
-            "pg_ctl",
-            "-D",
-            str(root / "data"),
-            "-l",
-            str(root / "log"),
-            "-o",
-            options,
-            "-w",
-            "start",
-        )
+        server._pg_ctl("-o", _options(root), "start")
     except (RuntimeError, subprocess.SubprocessError, OSError):
         shutil.rmtree(root, ignore_errors=True)
         raise
     return server
+
+
+def _options(root: Path) -> str:
+    """The server's options: the unix socket in ``root`` only, and no fsync (throwaway data)."""
+    return f"-c listen_addresses='' -k {root / 'sock'} -c fsync=off -F"
 
 
 def _unprivileged_uid() -> int:

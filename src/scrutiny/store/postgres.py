@@ -5,16 +5,19 @@ PostgreSQL; search lives in :mod:`scrutiny.store.postgres_search`, the connectio
 and transactions in :mod:`scrutiny.store.postgres_db`, and entity linking and claim tracking are
 the indexes the SQLite store uses too. An add is one transaction holding an advisory write lock
 (writers queue, readers never wait), plus ``ON CONFLICT (id) DO NOTHING`` for the same document
-added twice at once. docs/store.md ("PostgreSQL") says how to run one.
+added twice at once. Every call runs through :meth:`PgConnection.retry`, so a server restart
+costs a reconnection and a rerun of the interrupted transaction, not the batch.
+docs/store.md ("PostgreSQL") says how to run one.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from functools import partial
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import psycopg
 
@@ -41,11 +44,13 @@ from scrutiny.store.postgres_db import (
     connect,
     load_migrations,
     migrate,
+    one_line,
     redact,
     scalar,
     schema_version,
 )
 from scrutiny.store.records import (
+    PassagePrint,
     Prints,
     blob,
     check_storable,
@@ -54,18 +59,51 @@ from scrutiny.store.records import (
     signature,
     similarity,
 )
-from scrutiny.store.sqlite_claims import ClaimIndex, claim_prints
+from scrutiny.store.sqlite_claims import ClaimIndex, _Earlier, claim_prints
 from scrutiny.store.sqlite_entities import EntityIndex
 
 # Lookups of near-duplicates compare at most this many candidates (the most shared bands first).
 MAX_CANDIDATES = 500
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
+PASSAGES_PER_INSERT = 1_000  # 4,000 parameters a statement, far under the protocol's 65,535
 _DOCUMENT_COLUMNS = "seq, id, title, author, published, source, media_type, meta, text"
+
+T = TypeVar("T")
 
 
 class _PgClaimIndex(ClaimIndex):
     # attrs is JSON text; jsonb's "->" gives the number as a number, like SQLite's json_extract.
     CHECKWORTHINESS = "(a.attrs::jsonb -> 'checkworthiness')"
+
+    def _earlier(
+        self, seq: int, keys_of: list[list[int]]
+    ) -> tuple[dict[int, set[int]], dict[int, _Earlier]]:
+        # The same answer as the portable query, whose VALUES list of (claim, key) pairs
+        # PostgreSQL joins by scanning all of claim_bands, ten times a document (350 ms at 300
+        # documents, growing with the corpus): one bitmap scan of the key index for all keys,
+        # a row per earlier claim with the keys it has, paired with the new claims here.
+        claims_of: dict[int, set[int]] = {}
+        for n, keys in enumerate(keys_of):
+            for k in keys:
+                claims_of.setdefault(k, set()).add(n)
+        if not claims_of:
+            return {}, {}
+        candidates: dict[int, set[int]] = {}
+        for pid, keys in self._conn.execute(
+            "SELECT print, array_agg(key) FROM claim_bands WHERE key = ANY(?::bigint[])"
+            " GROUP BY print",
+            (sorted(claims_of),),
+        ):
+            for n in set().union(*(claims_of[k] for k in keys)):
+                candidates.setdefault(n, set()).add(pid)
+        earlier: dict[int, _Earlier] = {}
+        for pid, cluster, numbers, sig in self._conn.execute(
+            "SELECT id, cluster, numbers, signature FROM claim_prints"
+            " WHERE id = ANY(?::bigint[]) AND doc != ?",
+            (sorted(set().union(*candidates.values())), seq),
+        ):
+            earlier[pid] = _Earlier(pid, cluster, numbers, fp.from_bytes(bytes(sig)))
+        return {n: {i for i in ids if i in earlier} for n, ids in candidates.items()}, earlier
 
 
 class PostgresStore:
@@ -85,7 +123,7 @@ class PostgresStore:
             migrate(conn, load_migrations(), location=redact(url))
         except psycopg.Error as exc:  # no right to create the schema, the server went away...
             conn.close()
-            raise StoreError(f"cannot open store {redact(url)}: {exc}") from exc
+            raise StoreError(f"cannot open store {redact(url)}: {one_line(exc)}") from exc
         except BaseException:
             conn.close()
             raise
@@ -110,37 +148,45 @@ class PostgresStore:
 
     @property
     def schema_version(self) -> int:
-        with self._errors():
-            return schema_version(self._conn)
+        return self._plain(lambda: schema_version(self._conn))
 
     # --- writing ---------------------------------------------------------------------------
 
     def add(self, analysis: Analysis) -> bool:
         check_storable(analysis)
-        with self._errors():
-            if self.has(analysis.document.id):
-                return False  # the common re-add costs a read, not the write lock
-            # Hashing is CPU work: done before the write lock is taken, not while holding it.
-            prints = Prints.of(analysis.document.text)
-            claims = claim_prints(analysis)
+        if self.has(analysis.document.id):
+            return False  # the common re-add costs a read, not the write lock
+        # Hashing is CPU work: done before the write lock is taken, not while holding it.
+        prints = Prints.of(analysis.document.text)
+        claims = claim_prints(analysis)
+
+        def store() -> bool:
             with self._conn.write_lock():
                 seq = self._insert_document(analysis)
                 if seq is None:
-                    return False  # another process stored it since the check above
+                    # Another process stored it since the check above (or this one did, in a
+                    # transaction whose COMMIT went through but whose answer was lost).
+                    return False
                 self._insert_annotations(seq, analysis.annotations)
                 self._insert_entities(seq, analysis)
                 self._entities.link_document(seq, analysis)
                 self._claims.index_document(seq, claims)
                 self._insert_provenance(seq, analysis.provenance)
                 self._insert_fingerprints(seq, prints)
-        return True
+            return True
+
+        with self._errors():
+            # Repeating the whole transaction is safe: ON CONFLICT stores the document once.
+            return self._conn.retry(store, persistent=True)
 
     def delete(self, doc_id: str) -> bool:
         # A full id only: a destructive command must not act on a guess from a prefix.
-        with self._errors(), self._conn.write_lock():
+        def delete() -> bool:
             cur = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id.strip(),))
             self._entities.prune()
             return cur.rowcount > 0
+
+        return self._write(delete)
 
     def _insert_document(self, analysis: Analysis) -> int | None:
         doc = analysis.document
@@ -222,128 +268,144 @@ class PostgresStore:
             if sig is not None
             for key in fp.band_keys(sig)
         ]
+        ids = self._insert_passages(seq, prints.passages)
         for passage in prints.passages:
-            pid = scalar(
-                self._conn.execute(
-                    "INSERT INTO passages (doc, char_start, char_end, signature)"
-                    " VALUES (?, ?, ?, ?) RETURNING id",
-                    (seq, passage.start, passage.end, fp.to_bytes(passage.signature)),
-                )
-            )
-            bands.extend((key, _PASSAGE, seq, int(pid)) for key in passage.keys)
+            pid = ids[passage.start, passage.end]
+            bands.extend((key, _PASSAGE, seq, pid) for key in passage.keys)
         self._conn.executemany(
             "INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands
         )
+
+    def _insert_passages(
+        self, seq: int, passages: Sequence[PassagePrint]
+    ) -> dict[tuple[int, int], int]:
+        """The passages' ids, by (start, end): paragraphs never overlap, so those are unique.
+
+        A multi-row INSERT for many passages, not one per passage: the ids are matched back by
+        span because RETURNING promises no order.
+        """
+        ids: dict[tuple[int, int], int] = {}
+        for i in range(0, len(passages), PASSAGES_PER_INSERT):
+            chunk = passages[i : i + PASSAGES_PER_INSERT]
+            rows = self._conn.execute(
+                "INSERT INTO passages (doc, char_start, char_end, signature) VALUES "
+                + ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                + " RETURNING id, char_start, char_end",
+                [v for p in chunk for v in (seq, p.start, p.end, fp.to_bytes(p.signature))],
+            ).fetchall()
+            ids.update({(int(r[1]), int(r[2])): int(r[0]) for r in rows})
+        if len(ids) != len(passages):
+            raise StoreError(f"store {self.location}: two passages of one document share a span")
+        return ids
 
     # --- reading ---------------------------------------------------------------------------
 
     def has(self, doc_id: str) -> bool:
         if "\x00" in doc_id:
             return False  # PostgreSQL text cannot hold NUL: no stored id has one
-        with self._errors():
-            row = self._conn.execute(
+        row = self._plain(
+            lambda: self._conn.execute(
                 "SELECT 1 FROM documents WHERE id = ?", (doc_id.strip(),)
             ).fetchone()
+        )
         return row is not None
 
     def count(self) -> int:
-        with self._errors():
-            return int(scalar(self._conn.execute("SELECT count(*) FROM documents")))
+        return int(
+            self._plain(lambda: scalar(self._conn.execute("SELECT count(*) FROM documents")))
+        )
 
     def get(self, doc_id: str) -> Analysis:
-        with self._errors(), self._conn.read():
-            return self._load(self._find(doc_id))
+        return self._read(lambda: self._load(self._find(doc_id)))
 
     def iter_analyses(self) -> Iterator[Analysis]:
         # The keys are read first and each analysis loaded on demand, so memory stays flat and
         # the caller may write to the store between items.
-        with self._errors():
-            seqs = [r[0] for r in self._conn.execute("SELECT seq FROM documents ORDER BY seq")]
+        seqs = self._plain(
+            lambda: [r[0] for r in self._conn.execute("SELECT seq FROM documents ORDER BY seq")]
+        )
         for seq in seqs:
-            with self._errors(), self._conn.read():
-                row = self._conn.execute(
-                    f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE seq = ?", (seq,)
-                ).fetchone()
-                if row is None:
-                    continue  # deleted since the list was read
-                analysis = self._load(row)
-            yield analysis
+            analysis = self._read(partial(self._load_seq, seq))
+            if analysis is not None:  # else deleted since the list was read
+                yield analysis
+
+    def _load_seq(self, seq: int) -> Analysis | None:
+        row = self._conn.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE seq = ?", (seq,)
+        ).fetchone()
+        return None if row is None else self._load(row)
 
     def documents(self, *, limit: int = 100, offset: int = 0) -> list[DocumentSummary]:
         if limit <= 0:
             return []
-        with self._errors():
-            rows = self._conn.execute(
+        rows = self._plain(
+            lambda: self._conn.execute(
                 "SELECT id, title, source, published, language, chars, added FROM documents"
                 " ORDER BY seq DESC LIMIT ? OFFSET ?",
                 (limit, max(0, offset)),
             ).fetchall()
+        )
         return [DocumentSummary(*(r[i] for i in range(7))) for r in rows]
 
     def search(
         self, query: str, *, limit: int = 20, filters: SearchFilters | None = None
     ) -> list[SearchHit]:
-        with self._errors(), self._conn.read():
-            return postgres_search.search(self._conn, query, limit, filters)
+        return self._read(lambda: postgres_search.search(self._conn, query, limit, filters))
 
     def facets(self, query: str, *, filters: SearchFilters | None = None) -> Facets:
-        with self._errors(), self._conn.read():
-            return postgres_search.facets(self._conn, query, filters)
+        return self._read(lambda: postgres_search.facets(self._conn, query, filters))
 
     # --- entities and claims across documents ------------------------------------------------
 
     def corpus_entities(self, query: str = "", *, limit: int = 20) -> list[CorpusEntity]:
-        with self._errors(), self._conn.read():
-            return self._entities.find(query, limit)
+        return self._read(lambda: self._entities.find(query, limit))
 
     def entity_links(self, doc_id: str) -> dict[str, int]:
-        with self._errors(), self._conn.read():
-            return self._entities.links_of(doc_id.strip())
+        return self._read(lambda: self._entities.links_of(doc_id.strip()))
 
     def corpus_entity(self, entity: int) -> tuple[CorpusEntity, list[EntityMember]]:
-        with self._errors(), self._conn.read():
-            return self._entities.get(entity)
+        return self._read(lambda: self._entities.get(entity))
 
     def merge_entities(self, keep: int, other: int) -> CorpusEntity:
-        with self._errors(), self._conn.write_lock():
-            return self._entities.merge(keep, other)
+        return self._write(lambda: self._entities.merge(keep, other))
 
     def split_entity(self, entity: int, name: str) -> CorpusEntity:
-        with self._errors(), self._conn.write_lock():
-            return self._entities.split(entity, name)
+        return self._write(lambda: self._entities.split(entity, name))
 
     def entity_graph(
         self, *, entity: int | None = None, min_weight: int = 1, limit: int = 500
     ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
-        with self._errors(), self._conn.read():
-            return self._entities.graph(entity, min_weight, limit)
+        return self._read(lambda: self._entities.graph(entity, min_weight, limit))
 
     def claim_clusters(self, *, min_documents: int = 2, limit: int = 20) -> list[ClaimCluster]:
-        with self._errors(), self._conn.read():
-            return self._claims.clusters(min_documents, limit)
+        return self._read(lambda: self._claims.clusters(min_documents, limit))
 
     # --- near-duplicates -------------------------------------------------------------------
 
     def similar(self, doc_id: str, *, limit: int = 10) -> list[SimilarDocument]:
         if limit <= 0:
             return []
-        with self._errors(), self._conn.read():
-            seq = self._find(doc_id)["seq"]
-            row = self._conn.execute(
-                "SELECT shingles, words FROM fingerprints WHERE doc = ?", (seq,)
-            ).fetchone()
-            if row is None:
-                return []
-            own = signature(row["shingles"]), signature(row["words"])
-            rows = self._conn.execute(
-                "SELECT d.id, d.title, d.source, f.shingles, f.words FROM ("
-                " SELECT o.doc, count(*) AS shared FROM lsh_bands AS m"
-                " JOIN lsh_bands AS o ON o.kind = m.kind AND o.key = m.key AND o.doc != m.doc"
-                " WHERE m.doc = ? AND m.kind IN (?, ?)"
-                " GROUP BY o.doc ORDER BY shared DESC, o.doc LIMIT ?) AS c"
-                " JOIN documents AS d ON d.seq = c.doc JOIN fingerprints AS f ON f.doc = c.doc",
-                (seq, _DOC_SHINGLES, _DOC_WORDS, MAX_CANDIDATES),
-            ).fetchall()
+        found = self._read(lambda: self._similar(doc_id))
+        found.sort(key=lambda s: (-max(s.shingles, s.words), s.id))
+        return found[:limit]
+
+    def _similar(self, doc_id: str) -> list[SimilarDocument]:
+        seq = self._find(doc_id)["seq"]
+        row = self._conn.execute(
+            "SELECT shingles, words FROM fingerprints WHERE doc = ?", (seq,)
+        ).fetchone()
+        if row is None:
+            return []
+        own = signature(row["shingles"]), signature(row["words"])
+        rows = self._conn.execute(
+            "SELECT d.id, d.title, d.source, f.shingles, f.words FROM ("
+            " SELECT o.doc, count(*) AS shared FROM lsh_bands AS m"
+            " JOIN lsh_bands AS o ON o.kind = m.kind AND o.key = m.key AND o.doc != m.doc"
+            " WHERE m.doc = ? AND m.kind IN (?, ?)"
+            " GROUP BY o.doc ORDER BY shared DESC, o.doc LIMIT ?) AS c"
+            " JOIN documents AS d ON d.seq = c.doc JOIN fingerprints AS f ON f.doc = c.doc",
+            (seq, _DOC_SHINGLES, _DOC_WORDS, MAX_CANDIDATES),
+        ).fetchall()
         found = []
         for r in rows:
             shingles = similarity(own[0], signature(r["shingles"]))
@@ -353,24 +415,10 @@ class PostgresStore:
                 found.append(
                     SimilarDocument(r["id"], r["title"], r["source"], shingles, words, relation)
                 )
-        found.sort(key=lambda s: (-max(s.shingles, s.words), s.id))
-        return found[:limit]
+        return found
 
     def shared_passages(self, doc_id: str) -> list[SharedPassage]:
-        with self._errors(), self._conn.read():
-            seq = self._find(doc_id)["seq"]
-            rows = self._conn.execute(
-                "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
-                " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
-                " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
-                " FROM passages AS mp"
-                " JOIN lsh_bands AS mb ON mb.passage = mp.id"
-                " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
-                " JOIN passages AS op ON op.id = ob.passage"
-                " JOIN documents AS d ON d.seq = op.doc"
-                " WHERE mp.doc = ? LIMIT ?",
-                (seq, seq, MAX_CANDIDATES),
-            ).fetchall()
+        rows = self._read(lambda: self._passage_rows(doc_id))
         found = []
         for r in rows:
             score = fp.similarity(fp.from_bytes(r["mine"]), fp.from_bytes(r["theirs"]))
@@ -388,6 +436,21 @@ class PostgresStore:
                 )
         found.sort(key=lambda p: (p.start, -p.similarity, p.other_id, p.other_start))
         return found
+
+    def _passage_rows(self, doc_id: str) -> list[Row]:
+        seq = self._find(doc_id)["seq"]
+        return self._conn.execute(
+            "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
+            " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
+            " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
+            " FROM passages AS mp"
+            " JOIN lsh_bands AS mb ON mb.passage = mp.id"
+            " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
+            " JOIN passages AS op ON op.id = ob.passage"
+            " JOIN documents AS d ON d.seq = op.doc"
+            " WHERE mp.doc = ? LIMIT ?",
+            (seq, seq, MAX_CANDIDATES),
+        ).fetchall()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -462,9 +525,37 @@ class PostgresStore:
         }
         return Analysis(document, annotations, provenance)
 
+    # --- how each call meets the connection ------------------------------------------------
+
+    def _plain(self, op: Callable[[], T]) -> T:
+        """``op``, statements outside a transaction, run again once if the connection was lost."""
+        with self._errors():
+            return self._conn.retry(op)
+
+    def _read(self, op: Callable[[], T]) -> T:
+        """``op`` in one read-only snapshot, run again once if the connection was lost."""
+
+        def snapshot() -> T:
+            with self._conn.read():
+                return op()
+
+        with self._errors():
+            return self._conn.retry(snapshot)
+
+    def _write(self, op: Callable[[], T]) -> T:
+        """``op`` in one write transaction, run again once if the connection was lost before
+        its COMMIT was sent (after, the server may have applied it: a StoreError says so)."""
+
+        def transaction() -> T:
+            with self._conn.write_lock():
+                return op()
+
+        with self._errors():
+            return self._conn.retry(transaction)
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
             yield
         except psycopg.Error as exc:
-            raise StoreError(f"store {self.location}: {exc}") from exc
+            raise StoreError(f"store {self.location}: {one_line(exc)}") from exc
