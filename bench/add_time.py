@@ -120,6 +120,30 @@ def backend_cpu(store: Store) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def progress(
+    store: Store, n: int, times: list[float], cpu: list[float], bases: list[Analysis], queries: int
+) -> None:
+    """One line on standard error: the last adds and a search, so a run of hours shows its trend
+    (and leaves numbers) before it ends. Its own random queries leave the corpus unchanged."""
+    window, on_cpu = times[-WINDOW:], cpu[-WINDOW:]
+    words = [w for a in bases for w in a.document.text.split() if w.isalpha() and len(w) > 4]
+    rng = random.Random(n)
+    latencies = []
+    for _ in range(queries):
+        start = time.perf_counter()
+        store.search(f"{rng.choice(words)} {rng.choice(words)}", limit=20)
+        latencies.append(time.perf_counter() - start)
+    print(
+        f"{n:,} stored: add median {statistics.median(window) * 1e3:.1f} ms,"
+        f" p95 {percentile(window, 0.95) * 1e3:.1f} ms,"
+        f" median CPU {statistics.median(on_cpu) * 1e3:.1f} ms;"
+        f" search p50 {percentile(latencies, 0.5) * 1e3:.1f} ms,"
+        f" p95 {percentile(latencies, 0.95) * 1e3:.1f} ms",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -133,6 +157,12 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--db", help="store location: SQLite path or postgresql:// URL")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=0,
+        help="also print a progress line every this many adds (with search latency), for long runs",
+    )
     args = parser.parse_args()
 
     rng = random.Random(SEED)
@@ -152,6 +182,8 @@ def main() -> None:
             times.append(time.perf_counter() - start)
             cpu.append(time.process_time() - start_cpu)
             server_cpu.append(backend_cpu(store))
+            if args.every and (i + 1) % args.every == 0:
+                progress(store, i + 1, times, cpu, bases, args.queries)
         words = [w for a in bases for w in a.document.text.split() if w.isalpha() and len(w) > 4]
         latencies = []
         for _ in range(args.queries):
