@@ -50,6 +50,8 @@ from scrutiny.store.postgres_db import (
     schema_version,
 )
 from scrutiny.store.records import (
+    MAX_CANDIDATES,
+    PASSAGE_PAIRS_SQL,
     PassagePrint,
     Prints,
     blob,
@@ -62,8 +64,6 @@ from scrutiny.store.records import (
 from scrutiny.store.sqlite_claims import ClaimIndex, _Earlier, claim_prints
 from scrutiny.store.sqlite_entities import EntityIndex
 
-# Lookups of near-duplicates compare at most this many candidates (the most shared bands first).
-MAX_CANDIDATES = 500
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
 PASSAGES_PER_INSERT = 1_000  # 4,000 parameters a statement, far under the protocol's 65,535
 _DOCUMENT_COLUMNS = "seq, id, title, author, published, source, media_type, meta, text"
@@ -440,15 +440,7 @@ class PostgresStore:
     def _passage_rows(self, doc_id: str) -> list[Row]:
         seq = self._find(doc_id)["seq"]
         return self._conn.execute(
-            "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
-            " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
-            " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
-            " FROM passages AS mp"
-            " JOIN lsh_bands AS mb ON mb.passage = mp.id"
-            " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
-            " JOIN passages AS op ON op.id = ob.passage"
-            " JOIN documents AS d ON d.seq = op.doc"
-            " WHERE mp.doc = ? LIMIT ?",
+            PASSAGE_PAIRS_SQL,
             (seq, seq, MAX_CANDIDATES),
         ).fetchall()
 

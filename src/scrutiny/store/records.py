@@ -20,6 +20,23 @@ from scrutiny.errors import StoreError
 from scrutiny.model import Analysis, check_spans
 from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 
+# A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
+# candidates sharing the most bands are compared first, and only this many (both stores).
+MAX_CANDIDATES = 500
+# The passages of document ``?`` paired with other documents' passages sharing an LSH band key
+# (parameters: the document's seq twice, then MAX_CANDIDATES); portable SQL, for both stores.
+PASSAGE_PAIRS_SQL = (
+    "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
+    " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
+    " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
+    " FROM passages AS mp"
+    " JOIN lsh_bands AS mb ON mb.passage = mp.id"
+    " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
+    " JOIN passages AS op ON op.id = ob.passage"
+    " JOIN documents AS d ON d.seq = op.doc"
+    " WHERE mp.doc = ? LIMIT ?"
+)
+
 _MARKERS = re.compile(f"[{SNIPPET_START}{SNIPPET_END}]")
 
 

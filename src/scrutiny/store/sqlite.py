@@ -42,6 +42,7 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
+from scrutiny.store.records import MAX_CANDIDATES, PASSAGE_PAIRS_SQL
 from scrutiny.store.records import Prints as _Prints
 from scrutiny.store.records import blob as _blob
 from scrutiny.store.records import check_storable as _check_storable
@@ -61,9 +62,6 @@ FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words 
 # Facets count at most this many matching documents, so a broad query stays fast on a big corpus.
 MAX_FACET_DOCS = 10_000
 FACET_VALUES = 20
-# A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
-# candidates sharing the most bands are compared first, and only this many.
-MAX_CANDIDATES = 500
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
 # bm25 column weights: a word in the title says more about the document than one in the text.
 TITLE_WEIGHT, TEXT_WEIGHT = 5.0, 1.0
@@ -550,15 +548,7 @@ class SQLiteStore:
         with self._errors(), self._read():
             seq = self._find(doc_id)["seq"]
             rows = self._conn.execute(
-                "SELECT DISTINCT mp.char_start AS start, mp.char_end AS end,"
-                " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
-                " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
-                " FROM passages AS mp"
-                " JOIN lsh_bands AS mb ON mb.passage = mp.id"
-                " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
-                " JOIN passages AS op ON op.id = ob.passage"
-                " JOIN documents AS d ON d.seq = op.doc"
-                " WHERE mp.doc = ? LIMIT ?",
+                PASSAGE_PAIRS_SQL,
                 (seq, seq, MAX_CANDIDATES),
             ).fetchall()
         found = []
