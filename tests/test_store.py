@@ -496,6 +496,64 @@ def test_later_migrations_apply_in_order_and_once(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_every_cascade_of_the_schema_follows_an_index(tmp_path: Path) -> None:
+    # SQLite finds the child rows of a deleted parent by its foreign-key column: without an index
+    # starting with that column it reads the whole child table, once per deleted parent row.
+    with SQLiteStore.open(tmp_path / "s.db") as store:
+        conn = store._conn
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")]
+        unindexed = []
+        for table in tables:
+            leading = {
+                conn.execute(f"PRAGMA index_info('{index[1]}')").fetchone()[2]
+                for index in conn.execute(f"PRAGMA index_list('{table}')")
+            }
+            leading |= {r[1] for r in conn.execute(f"PRAGMA table_info('{table}')") if r[5] == 1}
+            for fk in conn.execute(f"PRAGMA foreign_key_list('{table}')"):
+                if fk[3] not in leading:
+                    unindexed.append(f"{table}.{fk[3]}")
+    assert tables and not unindexed
+
+
+def test_version_6_keeps_every_band_key_and_deletes_them_with_their_document(
+    tmp_path: Path,
+) -> None:
+    conn = sqlite3.connect(tmp_path / "v5.db", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    shipped = load_migrations()
+    assert migrate(conn, shipped[:5], location="v5.db") == 5
+    signature = bytes(512)
+    conn.executemany(
+        "INSERT INTO documents (seq, id, media_type, text, chars, added)"
+        " VALUES (?, ?, 'text/plain', 'x', 1, '2026-01-01T00:00:00Z')",
+        [(1, "sha256:1"), (2, "sha256:2")],
+    )
+    conn.executemany(
+        "INSERT INTO passages (id, doc, char_start, char_end, signature) VALUES (?, ?, 0, 1, ?)",
+        [(1, 1, signature), (2, 2, signature)],
+    )
+    bands = [(-5, 1, 1, None), (7, 3, 1, 1), (7, 3, 2, 2), (9, 2, 2, None)]
+    conn.executemany("INSERT INTO lsh_bands (key, kind, doc, passage) VALUES (?, ?, ?, ?)", bands)
+    conn.executemany(
+        "INSERT INTO claim_prints (id, doc, claim_id, cluster, similarity, signature)"
+        " VALUES (?, ?, ?, 1, 1.0, ?)",
+        [(1, 1, "c1", signature), (2, 2, "c1", signature)],
+    )
+    claim_bands = [(3, 1), (4, 1), (3, 2)]
+    conn.executemany("INSERT INTO claim_bands (key, print) VALUES (?, ?)", claim_bands)
+
+    assert migrate(conn, shipped, location="v5.db") == len(shipped) >= 6
+    assert sorted(conn.execute("SELECT key, kind, doc, passage FROM lsh_bands")) == sorted(bands)
+    assert sorted(conn.execute("SELECT key, print FROM claim_bands")) == sorted(claim_bands)
+    conn.execute("DELETE FROM documents WHERE seq = 1")
+    assert sorted(conn.execute("SELECT key, kind, doc, passage FROM lsh_bands")) == sorted(
+        b for b in bands if b[2] == 2
+    )
+    assert list(conn.execute("SELECT key, print FROM claim_bands")) == [(3, 2)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    conn.close()
+
+
 def test_newer_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
     SQLiteStore.open(path).close()
