@@ -28,6 +28,21 @@ MAX_QUERY_LIMIT = 1_000
 MEMBERS_COUNTED = 1_000
 KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
 MAX_GRAPH_EDGES = 100_000
+# The co-occurring pairs of corpus entities, one row a document, as (x, y, doc) with x < y.
+_ALL_PAIRS = (
+    "SELECT a.corpus_entity AS x, b.corpus_entity AS y, a.doc AS doc FROM entity_links AS a"
+    " JOIN entity_links AS b ON b.doc = a.doc AND a.corpus_entity < b.corpus_entity"
+)
+# The same for the pairs with one entity (parameter): reached from its own links through their
+# documents, where asking for pairs with x or y equal to it read every link of the corpus.
+_PAIRS_AROUND = (
+    "SELECT CASE WHEN a.corpus_entity < b.corpus_entity THEN a.corpus_entity"
+    " ELSE b.corpus_entity END AS x,"
+    " CASE WHEN a.corpus_entity < b.corpus_entity THEN b.corpus_entity"
+    " ELSE a.corpus_entity END AS y, a.doc AS doc FROM entity_links AS a"
+    " JOIN entity_links AS b ON b.doc = a.doc AND b.corpus_entity != a.corpus_entity"
+    " WHERE a.corpus_entity = ?"
+)
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
 
@@ -318,13 +333,11 @@ class EntityIndex:
         self, entity: int | None, min_weight: int, limit: int
     ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
         limit = max(0, min(limit, MAX_GRAPH_EDGES))
-        around = " AND (a.corpus_entity = ? OR b.corpus_entity = ?)" if entity is not None else ""
+        pairs, params = (_ALL_PAIRS, []) if entity is None else (_PAIRS_AROUND, [entity])
         rows = self._conn.execute(
-            "SELECT a.corpus_entity AS x, b.corpus_entity AS y, count(DISTINCT a.doc) AS w,"
-            " min(a.doc) AS first FROM entity_links AS a JOIN entity_links AS b"
-            f" ON a.doc = b.doc AND a.corpus_entity < b.corpus_entity{around}"
-            " GROUP BY x, y HAVING count(DISTINCT a.doc) >= ? ORDER BY w DESC, x, y LIMIT ?",
-            (*((entity, entity) if entity is not None else ()), max(1, min_weight), limit),
+            f"SELECT x, y, count(DISTINCT doc) AS w FROM ({pairs}) AS pairs"
+            " GROUP BY x, y HAVING count(DISTINCT doc) >= ? ORDER BY w DESC, x, y LIMIT ?",
+            (*params, max(1, min_weight), limit),
         ).fetchall()
         edges = [
             EntityEdge(

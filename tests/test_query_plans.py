@@ -1,0 +1,100 @@
+"""Reads about one document or one entity never read the whole corpus (SQLite query plans).
+
+A read that scans a corpus-sized table, or makes SQLite build a temporary index over one, is
+fast on a test store and takes seconds to minutes on a big one (shared passages took 5 s at
+1,000 documents that way). SQLite's planner works without statistics on a new store, so the plan
+of a small store is the plan of a big one; each SQL statement a read runs is caught with the
+connection's trace callback and asked for its plan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from helpers import PTC, SEED
+from scrutiny.model import Document
+from scrutiny.pipeline import default_pipeline
+from scrutiny.store.sqlite import SQLiteStore
+
+# Tables that grow with the corpus. Small lookups (the FTS index's own structures) are not here.
+CORPUS_TABLES = {
+    "documents",
+    "annotations",
+    "entities",
+    "provenance",
+    "fingerprints",
+    "passages",
+    "lsh_bands",
+    "corpus_entities",
+    "corpus_keys",
+    "entity_links",
+    "claim_prints",
+    "claim_bands",
+    "event_roles",
+}
+_SCAN = re.compile(r"^SCAN (\w+)")
+# Plans name a table by its alias in the statement.
+_ALIAS = re.compile(r"\b(?:FROM|JOIN)\s+(\w+)(?:\s+AS)?\s+(\w+)", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+    pipeline = default_pipeline()
+    texts = [SEED.read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(PTC.glob("train-articles/*.txt"))[:3]]
+    with SQLiteStore.open(tmp_path_factory.mktemp("plans") / "s.db") as s:
+        for text in texts:
+            s.add(pipeline.analyze(Document.from_text(text)))
+        # The seed again with a line of its own: a copy, so similar and shared passages find one.
+        s.add(pipeline.analyze(Document.from_text(texts[0] + "\nReprinted.\n")))
+        yield s
+
+
+def corpus_reads(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
+    """The steps of the plans of ``read``'s statements that read a corpus table whole."""
+    conn = store._conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        read()
+    finally:
+        conn.set_trace_callback(None)
+    assert statements, "the read ran no SQL"
+    found = []
+    for sql in statements:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        tables = {alias: table for table, alias in _ALIAS.findall(sql)}
+        for step in (row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")):
+            scan = _SCAN.match(step)
+            if "AUTOMATIC" in step or (scan and tables.get(scan[1], scan[1]) in CORPUS_TABLES):
+                found.append(f"{step}  <-  {sql[:300]}")
+    return found
+
+
+READS: dict[str, Callable[[SQLiteStore, str, int], object]] = {
+    "get": lambda s, doc, _: s.get(doc),
+    "similar": lambda s, doc, _: s.similar(doc),
+    "shared passages": lambda s, doc, _: s.shared_passages(doc),
+    "entity links": lambda s, doc, _: s.entity_links(doc),
+    "search": lambda s, _, __: s.search("Atambayev mosque"),
+    "entities matching a name": lambda s, _, __: s.corpus_entities("Atambayev"),
+    "one corpus entity": lambda s, _, entity: s.corpus_entity(entity),
+    "graph around one entity": lambda s, _, entity: s.entity_graph(entity=entity),
+}
+
+
+@pytest.mark.parametrize("name", list(READS))
+def test_a_read_about_one_thing_reads_no_corpus_table_whole(store: SQLiteStore, name: str) -> None:
+    doc, entity = store.documents(limit=1)[0].id, store.corpus_entities(limit=1)[0].id
+    assert corpus_reads(store, lambda: READS[name](store, doc, entity)) == []
+
+
+def test_the_check_sees_a_scan_when_there_is_one(store: SQLiteStore) -> None:
+    def scanning() -> object:
+        return store._conn.execute("SELECT count(*) FROM entity_links WHERE confidence > 2")
+
+    assert corpus_reads(store, scanning)
