@@ -92,3 +92,16 @@ def test_a_much_repeated_claim_indexes_only_its_first_occurrences(store: Store) 
     (cluster,) = store.claim_clusters()
     assert cluster.documents == REPRESENTATIVES + 5  # every repeat still joins the cluster
     assert _sql(store, "SELECT count(DISTINCT print) FROM claim_bands") == [(REPRESENTATIVES,)]
+
+
+def test_a_cluster_shows_its_oldest_claims_and_counts_them_all(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("scrutiny.store.sqlite_claims.MAX_CLAIMS_SHOWN", 3)
+    dates = ["2016-03-01", None, "2015-07-09", "2016-01-01", "", "2015-07-10", "2014-02-02"]
+    for i, published in enumerate(dates):
+        store.add(_doc(f"copy {i}", published, CLAIM))
+    (cluster,) = store.claim_clusters()
+    assert cluster.documents == len(dates)
+    assert cluster.first_seen == "2014-02-02"
+    assert [c.title for c in cluster.claims] == ["copy 6", "copy 2", "copy 5"]

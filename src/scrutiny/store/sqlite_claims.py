@@ -127,21 +127,26 @@ class ClaimIndex:
         return [self._cluster(r["cluster"], r["n"]) for r in rows]
 
     def _cluster(self, cluster: int, documents: int) -> ClaimCluster:
-        claims = list(self._claims(cluster))
-        claims.sort(key=lambda c: (c.published or "9999", c.doc_id))
-        dated = [c.published for c in claims if c.published]
-        first_seen = min(dated) if dated else self._first_added(cluster)
-        return ClaimCluster(cluster, documents, first_seen, tuple(claims[:MAX_CLAIMS_SHOWN]))
+        # Only the claims shown are read: a claim repeated across a big corpus has thousands.
+        row = self._conn.execute(
+            "SELECT min(nullif(d.published, '')), min(d.added) FROM claim_prints AS cp"
+            " JOIN documents AS d ON d.seq = cp.doc WHERE cp.cluster = ?",
+            (cluster,),
+        ).fetchone()
+        first_seen = str(row[0] or row[1] or "")
+        return ClaimCluster(cluster, documents, first_seen, tuple(self._claims(cluster)))
 
     def _claims(self, cluster: int) -> Iterator[TrackedClaim]:
+        """The first MAX_CLAIMS_SHOWN claims of a cluster: oldest published first, undated last."""
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.source, d.published, a.char_start, a.char_end,"
             " substr(d.text, a.char_start + 1, a.char_end - a.char_start) AS text,"
             f" {self.CHECKWORTHINESS} AS cw, cp.similarity"
             " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
             " JOIN annotations AS a ON a.doc = cp.doc AND a.id = cp.claim_id"
-            " WHERE cp.cluster = ? ORDER BY cp.id",
-            (cluster,),
+            " WHERE cp.cluster = ?"
+            " ORDER BY coalesce(nullif(d.published, ''), '9999'), d.id, cp.id LIMIT ?",
+            (cluster, MAX_CLAIMS_SHOWN),
         )
         for r in rows:
             cw = r["cw"]
@@ -156,14 +161,6 @@ class ClaimIndex:
                 float(cw) if isinstance(cw, int | float) else None,
                 r["similarity"],
             )
-
-    def _first_added(self, cluster: int) -> str:
-        row = self._conn.execute(
-            "SELECT min(d.added) FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
-            " WHERE cp.cluster = ?",
-            (cluster,),
-        ).fetchone()
-        return str(row[0] or "")
 
 
 @dataclass(frozen=True)
