@@ -321,6 +321,7 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
         store.add(_with_event(both, ("e0", "patient"), ("e1", "place")))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE event_roles")  # as a store made before migration 0005
+    conn.execute("DROP INDEX entity_links_doc_entity")  # and before 0007
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

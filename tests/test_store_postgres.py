@@ -57,7 +57,7 @@ def test_new_database_is_migrated_once_into_its_own_schema(
     _sql(url, "CREATE TABLE public.documents (theirs text)")  # someone else's table, same name
     with open_store(url) as store:
         assert isinstance(store, PostgresStore)
-        assert store.schema_version == len(load_migrations()) == 1
+        assert store.schema_version == len(load_migrations()) >= 2
         assert store.add(_person_doc(1, "Almazbek Atambayev"))
 
     def must_not_run(*args: object) -> None:

@@ -270,14 +270,15 @@ class EntityIndex:
     def find(self, query: str, limit: int) -> list[CorpusEntity]:
         limit = max(0, min(limit, MAX_QUERY_LIMIT))
         words = name_words(query)
-        base = (
-            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
-            " count(DISTINCT l.doc) AS members FROM corpus_entities AS c"
-            " JOIN entity_links AS l ON l.corpus_entity = c.id"
-        )
-        params: tuple[str, ...] = ()
         if not words:
-            sql = base + " GROUP BY c.id"
+            # Counted from the (corpus_entity, doc) index alone, then only the rows shown are
+            # read: joining every corpus entity to its links read each link's row (44 s at 26,000
+            # documents).
+            chosen = (
+                "SELECT corpus_entity AS id, count(DISTINCT doc) AS members FROM entity_links"
+                " GROUP BY corpus_entity ORDER BY members DESC, corpus_entity LIMIT ?"
+            )
+            params: tuple[object, ...] = (limit,)
         else:
             # Any key of the query's words: a surname finds every person of that name, a full
             # name also its spelling variants; the names themselves are checked after.
@@ -285,14 +286,18 @@ class EntityIndex:
             keys = [f"{g}:n:{full}" for g in _GROUPS]
             keys += [f"{g}:f:{full.replace(' ', '')}" for g in _GROUPS if g != "person"]
             keys.append(f"person:f:{fold_word(words[-1])}")
-            marks = ",".join("?" * len(keys))
-            sql = (
-                base + " WHERE c.id IN (SELECT corpus_entity FROM corpus_keys"
-                f" WHERE key IN ({marks})) GROUP BY c.id"
+            chosen = (
+                "SELECT l.corpus_entity AS id, count(DISTINCT l.doc) AS members"
+                " FROM entity_links AS l WHERE l.corpus_entity IN (SELECT corpus_entity"
+                f" FROM corpus_keys WHERE key IN ({','.join('?' * len(keys))}))"
+                " GROUP BY l.corpus_entity ORDER BY members DESC, l.corpus_entity LIMIT ?"
             )
-            params = tuple(keys)
+            params = (*keys, limit)
         rows = self._conn.execute(
-            f"{sql} ORDER BY members DESC, c.id LIMIT ?", (*params, limit)
+            "SELECT c.id, c.type, c.grp, c.names, c.roles, m.members"
+            f" FROM ({chosen}) AS m JOIN corpus_entities AS c ON c.id = m.id"
+            " ORDER BY m.members DESC, c.id",
+            params,
         ).fetchall()
         return [_entity(r) for r in rows]
 
