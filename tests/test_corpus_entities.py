@@ -283,6 +283,29 @@ def test_entity_graph_counts_shared_events(store: Store) -> None:
     assert any(e["events"] == 1 for e in to_json(nodes, edges)["edges"])
 
 
+def test_shared_events_are_counted_for_every_edge_of_a_graph_and_around_an_entity(
+    store: Store,
+) -> None:
+    people = (("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ()))
+    store.add(_with_event(_doc("a", *people), ("e0", "agent"), ("e1", "place"), ("e2", "place")))
+    store.add(_with_event(_doc("b", *people), ("e0", "agent"), ("e2", "place")))
+    store.add(_doc("c", ("Osh", "GPE", ()), ("Bishkek", "GPE", ())))
+    expected = {
+        frozenset(("Rafik Kamalov", "Karasuu")): 1,
+        frozenset(("Rafik Kamalov", "Osh")): 2,
+        frozenset(("Karasuu", "Osh")): 1,
+        frozenset(("Osh", "Bishkek")): 0,
+    }
+    nodes, edges = store.entity_graph()
+    names = {n.id: n.name for n in nodes}
+    assert {frozenset((names[e.source], names[e.target])): e.events for e in edges} == expected
+    osh = next(n.id for n in nodes if n.name == "Osh")
+    nodes, edges = store.entity_graph(entity=osh)
+    names = {n.id: n.name for n in nodes}
+    around = {frozenset((names[e.source], names[e.target])): e.events for e in edges}
+    assert around == {pair: n for pair, n in expected.items() if "Osh" in pair}
+
+
 def test_entity_graph_weights_edges_by_shared_documents(store: Store) -> None:
     import xml.etree.ElementTree as ET
 

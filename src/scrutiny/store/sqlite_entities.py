@@ -9,6 +9,7 @@ read and written, plus the corpus entities its keys point at. Its SQL is portabl
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -344,13 +345,14 @@ class EntityIndex:
             " GROUP BY x, y HAVING count(DISTINCT doc) >= ? ORDER BY w DESC, x, y LIMIT ?",
             (*params, max(1, min_weight), limit),
         ).fetchall()
+        events = self._shared_events([(r["x"], r["y"]) for r in rows])
         edges = [
             EntityEdge(
                 r["x"],
                 r["y"],
                 r["w"],
                 self._shared_documents(r["x"], r["y"]),
-                self._shared_events(r["x"], r["y"]),
+                events.get((r["x"], r["y"]), 0),
             )
             for r in rows
         ]
@@ -358,25 +360,45 @@ class EntityIndex:
         return [self.get_summary(i) for i in ids], edges
 
     def _shared_documents(self, x: int, y: int) -> tuple[str, ...]:
+        # The first documents in order of the index, not all of them sorted: an edge between
+        # two much-mentioned entities is in thousands.
         rows = self._conn.execute(
-            "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT a.doc FROM entity_links AS a"
-            " JOIN entity_links AS b ON a.doc = b.doc WHERE a.corpus_entity = ?"
-            " AND b.corpus_entity = ?) ORDER BY d.seq LIMIT ?",
-            (x, y, EDGE_EVIDENCE),
+            "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT DISTINCT a.doc"
+            " FROM entity_links AS a JOIN entity_links AS b ON b.doc = a.doc"
+            " AND b.corpus_entity = ? WHERE a.corpus_entity = ? ORDER BY a.doc LIMIT ?)"
+            " ORDER BY d.seq",
+            (y, x, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
 
-    def _shared_events(self, x: int, y: int) -> int:
-        """How many events both entities take part in (agent, patient or place)."""
-        row = self._conn.execute(
-            "SELECT count(*) FROM (SELECT DISTINCT ra.doc, ra.event_id FROM event_roles AS ra"
-            " JOIN entity_links AS la ON la.doc = ra.doc AND la.entity_id = ra.entity_id"
-            " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
-            " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
-            " WHERE la.corpus_entity = ? AND lb.corpus_entity = ?) AS shared",
-            (x, y),
-        ).fetchone()
-        return int(row[0])
+    def _shared_events(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+        """How many events both entities of each pair take part in (agent, patient or place).
+
+        Counted from a hub of the pairs (the end they share most, the centre of a graph around
+        one entity) to all its partners at once: pair by pair, the hub's events were read again
+        for every partner.
+        """
+        ends = Counter(e for pair in pairs for e in pair)
+        partners: dict[int, set[int]] = {}
+        for x, y in pairs:
+            hub, other = (x, y) if (ends[x], -x) >= (ends[y], -y) else (y, x)
+            partners.setdefault(hub, set()).add(other)
+        counts: dict[tuple[int, int], int] = {}
+        for hub, others in partners.items():
+            rows = self._conn.execute(
+                "SELECT other, count(*) AS n FROM (SELECT DISTINCT lb.corpus_entity AS other,"
+                " ra.doc, ra.event_id FROM entity_links AS la"
+                " JOIN event_roles AS ra ON ra.doc = la.doc AND ra.entity_id = la.entity_id"
+                " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
+                " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
+                " WHERE la.corpus_entity = ? AND lb.corpus_entity != ?) AS shared"
+                " GROUP BY other",
+                (hub, hub),
+            )
+            for other, n in rows:
+                if other in others:
+                    counts[(min(hub, other), max(hub, other))] = int(n)
+        return counts
 
     def get_summary(self, cid: int) -> CorpusEntity:
         row = self._conn.execute(
