@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import time
 from typing import ClassVar
@@ -111,6 +113,25 @@ def test_time_limit_interrupts_an_analyzer_on_the_main_thread() -> None:
     with pytest.raises(AnalysisTimeout, match=r"0\.3 s"):
         Pipeline([Slow("slow", 30)]).analyze(Document.from_text("x"), max_seconds=0.3)  # type: ignore[list-item]
     assert time.monotonic() - started < 20  # stopped inside the analyzer, not after its 30 s
+
+
+class Swallowing(Slow):
+    """Loses the first timeout, as one raised inside a garbage collector callback is lost."""
+
+    def analyze(self, state: AnalysisState) -> None:
+        with contextlib.suppress(AnalysisTimeout):
+            super().analyze(state)
+        super().analyze(state)
+
+
+def test_time_limit_keeps_interrupting_when_its_first_signal_is_lost() -> None:
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with pytest.raises(AnalysisTimeout):
+        Pipeline([Swallowing("swallowing", 30)]).analyze(Document.from_text("x"), max_seconds=0.3)  # type: ignore[list-item]
+    assert time.monotonic() - started < 20  # the repeat stopped it, not the end of the 60 s
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and it repeats no more
+    assert signal.getsignal(signal.SIGALRM) == handler
 
 
 def test_time_limit_off_the_main_thread_stops_at_the_next_analyzer() -> None:
