@@ -401,20 +401,12 @@ class SQLiteStore:
         return hits
 
     def _match(self, match: str, where: _Where, limit: int) -> list[SearchHit]:
-        # Ranked first, snippets after the LIMIT: SQLite computes a result column for every row
-        # it sorts, and a snippet re-reads its document's text (266 ms for a query matching
-        # 5,000 of 31,000 documents, 40 ms ranked first).
         rows = self._conn.execute(
             "SELECT d.id, d.title, d.source,"
             " snippet(documents_fts, ?, ?, ?, '…', ?) AS snippet,"
             " bm25(documents_fts, ?, ?) AS rank"
             " FROM documents_fts JOIN documents AS d ON d.seq = documents_fts.rowid"
-            " WHERE documents_fts MATCH ? AND documents_fts.rowid IN"
-            " (SELECT documents_fts.rowid FROM documents_fts"
-            "  JOIN documents AS d ON d.seq = documents_fts.rowid"
-            f"  WHERE documents_fts MATCH ?{where.sql}"
-            "  ORDER BY bm25(documents_fts, ?, ?), documents_fts.rowid LIMIT ?)"
-            " ORDER BY rank, d.seq",
+            f" WHERE documents_fts MATCH ?{where.sql} ORDER BY rank LIMIT ?",
             (
                 _TEXT_COLUMN,
                 SNIPPET_START,
@@ -423,10 +415,7 @@ class SQLiteStore:
                 TITLE_WEIGHT,
                 TEXT_WEIGHT,
                 match,
-                match,
                 *where.params,
-                TITLE_WEIGHT,
-                TEXT_WEIGHT,
                 limit,
             ),
         ).fetchall()
