@@ -593,6 +593,32 @@ def test_connection_settings(sqlite_store: SQLiteStore) -> None:
     assert _rows(sqlite_store, "PRAGMA busy_timeout")[0][0] >= 1000
 
 
+def test_write_ahead_log_shrinks_back_after_a_long_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small limit, so a handful of documents outgrow it.
+    monkeypatch.setattr("scrutiny.store.sqlite.WAL_SIZE_LIMIT_BYTES", 256 * 1024)
+    path = tmp_path / "s.db"
+    wal = tmp_path / "s.db-wal"
+    body = " ".join(f"Word{i} and more words about Bishkek." for i in range(3_000))
+    with SQLiteStore.open(path) as writer:
+        reader = sqlite3.connect(path, isolation_level=None)
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM documents").fetchall()  # holds a snapshot
+        for i in range(8):
+            writer.add(make_analysis(f"{body} Document {i}."))
+        held = wal.stat().st_size
+        reader.execute("COMMIT")
+        reader.close()
+        assert held > 4 * 256 * 1024  # the reader kept every page in the log
+        # What the next autocheckpoint does once the reader has gone; the write after it
+        # starts the log again from its beginning.
+        _rows(writer, "PRAGMA wal_checkpoint(PASSIVE)")
+        writer.add(make_analysis(PROTEST))
+        assert wal.stat().st_size <= 256 * 1024
+        assert writer.count() == 9
+
+
 def test_two_connections_see_each_other(tmp_path: Path) -> None:
     with SQLiteStore.open(tmp_path / "s.db") as writer, SQLiteStore.open(tmp_path / "s.db") as r:
         a = make_analysis(ARREST)

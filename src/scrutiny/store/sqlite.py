@@ -56,6 +56,11 @@ from scrutiny.store.sqlite_entities import EntityIndex
 APPLICATION_ID = 1396920917  # "SCRU", set by migration 0001
 MEMORY = ":memory:"
 BUSY_TIMEOUT_MS = 5_000  # how long a writer waits for another process's write to finish
+# A reader that stays open while a batch is added (a long export, a slow client) holds off the
+# checkpoints, so the write-ahead log grows with the batch: to 18 GB over a 100k-document load.
+# SQLite cannot shrink it while that reader lasts, but with a limit it cuts the file back to this
+# size at the next reset instead of keeping it at its largest for good.
+WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 SNIPPET_TOKENS = 16
 MAX_SEARCH_LIMIT = 1_000
 FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words to show
@@ -800,6 +805,7 @@ def _configure(conn: sqlite3.Connection, *, in_memory: bool) -> None:
         # durable against a crash of the process, only the last commits can be lost on power loss.
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}")
 
 
 def _require_fts5(conn: sqlite3.Connection) -> None:
