@@ -78,6 +78,7 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     conn.execute("DROP TABLE claim_prints")
     conn.execute("DROP TABLE event_roles")
     conn.execute("DROP INDEX entity_links_doc_entity")  # added by migration 0007
+    conn.execute("DROP TABLE entity_pairs")  # added by migration 0008
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SQLiteStore.open(path) as store:

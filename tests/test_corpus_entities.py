@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
+from itertools import combinations, product
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis, Annotation, Document, Span
 from scrutiny.store.base import Store
 from scrutiny.store.sqlite import SQLiteStore, load_migrations
+from scrutiny.store.sqlite_entities import MAX_PAIRED_LINKS
 
 
 def test_transliteration_variants_fold_together() -> None:
@@ -250,7 +254,7 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
     # Take the file back to schema version 2, as a store made before migration 0003 was.
     conn = sqlite3.connect(path, isolation_level=None)
     tables = ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    for table in (*tables, "claim_bands", "claim_prints", "event_roles"):
+    for table in (*tables, "claim_bands", "claim_prints", "event_roles", "entity_pairs"):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 2")
     conn.close()
@@ -337,6 +341,101 @@ def test_entity_graph_weights_edges_by_shared_documents(store: Store) -> None:
         serialise(nodes, edges, "dot")
 
 
+PEOPLE = (
+    "Almazbek Atambayev",
+    "Atambayev",
+    "Rafik Kamalov",
+    "Rafik Qori",
+    "Rashod Kamalov",
+    "Sadyr Japarov",
+    "Kurmanbek Bakiyev",
+)
+PLACES = ("Osh", "Bishkek", "Karasuu", "Jalal-Abad")
+
+
+def _pairs_from_links(store: Store, cap: int) -> dict[tuple[int, int], int]:
+    """The pair counts the graph should show, from the links themselves."""
+    by_doc: dict[object, list[int]] = {}
+    for doc, cid in _sql(store, "SELECT doc, corpus_entity FROM entity_links"):
+        by_doc.setdefault(doc, []).append(int(cid))  # type: ignore[call-overload]
+    counts: Counter[tuple[int, int]] = Counter()
+    for cids in by_doc.values():
+        if len(cids) <= cap:
+            counts.update(combinations(sorted(set(cids)), 2))
+    return dict(counts)
+
+
+def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small cap, so some documents are too crowded to pair their entities.
+    monkeypatch.setattr("scrutiny.store.sqlite_entities.MAX_PAIRED_LINKS", 4)
+    rng = random.Random(7)
+    added: list[Analysis] = []
+    for step in range(60):
+        action = rng.random()
+        if action < 0.55 or not added:
+            names = rng.sample(PEOPLE, rng.randint(1, 4)) + rng.sample(PLACES, rng.randint(0, 3))
+            kinds = (("PERSON" if n in PEOPLE else "GPE") for n in names)
+            doc = _doc(f"d{step}", *((n, k, ()) for n, k in zip(names, kinds, strict=True)))
+            if store.add(doc):
+                added.append(doc)
+        elif action < 0.7:
+            store.delete(added.pop(rng.randrange(len(added))).document.id)
+        elif action < 0.85:
+            people = [e for e in store.corpus_entities(limit=100) if e.type == "PERSON"]
+            if len(people) >= 2:
+                keep, other = rng.sample(people, 2)
+                store.merge_entities(keep.id, other.id)
+        else:
+            several = [e for e in store.corpus_entities(limit=100) if len(e.names) > 1]
+            if several:
+                entity = rng.choice(several)
+                _, members = store.corpus_entity(entity.id)
+                called = sorted({m.name for m in members})
+                if len(called) > 1:
+                    store.split_entity(entity.id, rng.choice(called))
+        stored = {
+            (int(x), int(y)): int(n)  # type: ignore[call-overload]
+            for x, y, n in _sql(store, "SELECT x, y, docs FROM entity_pairs")
+        }
+        assert stored == _pairs_from_links(store, 4), f"after step {step}"
+    expected = _pairs_from_links(store, 4)
+    assert expected and any(n > 1 for n in expected.values())
+    _, edges = store.entity_graph(limit=1000)
+    assert {(e.source, e.target): e.weight for e in edges} == expected
+    assert all(len(e.documents) == min(e.weight, 10) for e in edges)
+    hub = max(expected, key=expected.__getitem__)[0]
+    _, around = store.entity_graph(entity=hub, limit=1000)
+    assert {(e.source, e.target): e.weight for e in around} == {
+        pair: n for pair, n in expected.items() if hub in pair
+    }
+
+
+def test_a_crowded_document_is_linked_but_pairs_none_of_its_entities(store: Store) -> None:
+    syllables = ("bar", "dun", "gol", "kem", "pil", "ros", "tav", "wex")
+    surnames = ["".join(p).title() for p in product(syllables, repeat=3)]
+    crowded = [(name, "PERSON", ()) for name in surnames[: MAX_PAIRED_LINKS + 1]]
+    store.add(_doc("roll", *crowded))
+    store.add(_doc("a", (surnames[1], "PERSON", ()), ("Osh", "GPE", ())))
+    assert len(store.corpus_entities(limit=1000)) == MAX_PAIRED_LINKS + 2
+    (edge,) = store.entity_graph()[1]
+    assert edge.weight == 1 and len(edge.documents) == 1
+
+
+def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        store.add(_doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ())))
+        store.add(_doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ())))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE entity_pairs")  # as a store made before migration 0008
+    conn.execute(f"PRAGMA user_version = {len(load_migrations()) - 1}")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        assert sorted(e.weight for e in store.entity_graph()[1]) == [1, 1, 2]
+
+
 def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     both = _doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()))
@@ -345,6 +444,7 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE event_roles")  # as a store made before migration 0005
     conn.execute("DROP INDEX entity_links_doc_entity")  # and before 0007
+    conn.execute("DROP TABLE entity_pairs")  # and before 0008
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

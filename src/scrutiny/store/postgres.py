@@ -182,6 +182,7 @@ class PostgresStore:
     def delete(self, doc_id: str) -> bool:
         # A full id only: a destructive command must not act on a guess from a prefix.
         def delete() -> bool:
+            self._entities.unlink_document(doc_id.strip())
             cur = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id.strip(),))
             self._entities.prune()
             return cur.rowcount > 0

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 from scrutiny.corpus.resolve import Match, Profile, best_match, merged, name_words, profile_of
@@ -29,13 +30,12 @@ MAX_QUERY_LIMIT = 1_000
 MEMBERS_COUNTED = 1_000
 KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
 MAX_GRAPH_EDGES = 100_000
-# The co-occurring pairs of corpus entities, one row a document, as (x, y, doc) with x < y.
-_ALL_PAIRS = (
-    "SELECT a.corpus_entity AS x, b.corpus_entity AS y, a.doc AS doc FROM entity_links AS a"
-    " JOIN entity_links AS b ON b.doc = a.doc AND a.corpus_entity < b.corpus_entity"
-)
-# The same for the pairs with one entity (parameter): reached from its own links through their
-# documents, where asking for pairs with x or y equal to it read every link of the corpus.
+# A document linking more entities than this is a list (a directory, a roll of names), not a
+# context: its entities are not paired in the graph, which would take n² pairs from it. The
+# migration that made entity_pairs counts with this number too.
+MAX_PAIRED_LINKS = 200
+# The documents of an entity (first parameter) that pair their entities, with each other entity
+# they name, as (x, y, doc) with x < y; the second parameter is MAX_PAIRED_LINKS.
 _PAIRS_AROUND = (
     "SELECT CASE WHEN a.corpus_entity < b.corpus_entity THEN a.corpus_entity"
     " ELSE b.corpus_entity END AS x,"
@@ -43,6 +43,7 @@ _PAIRS_AROUND = (
     " ELSE a.corpus_entity END AS y, a.doc AS doc FROM entity_links AS a"
     " JOIN entity_links AS b ON b.doc = a.doc AND b.corpus_entity != a.corpus_entity"
     " WHERE a.corpus_entity = ?"
+    " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = a.doc) <= ?"
 )
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
@@ -140,9 +141,50 @@ class EntityIndex:
                 found.append((e.id, e.label, profile))
         pool = _Pool(self._candidate_rows)
         pool.load(set().union(*(profile.keys() for _, _, profile in found)))
-        for entity_id, label, profile in found:
-            self._link(seq, entity_id, label, profile, pool)
+        linked = [
+            self._link(seq, entity_id, label, profile, pool) for entity_id, label, profile in found
+        ]
+        self._count_pairs(linked, +1)
         self.index_events(seq, analysis)
+
+    def unlink_document(self, doc_id: str) -> None:
+        """Take the document ``doc_id``, about to be deleted, out of the pair counts."""
+        rows = self._conn.execute(
+            "SELECT l.corpus_entity FROM entity_links AS l JOIN documents AS d ON d.seq = l.doc"
+            " WHERE d.id = ?",
+            (doc_id,),
+        ).fetchall()
+        self._count_pairs([int(r[0]) for r in rows], -1)
+
+    def _count_pairs(self, linked: list[int], step: int) -> None:
+        """Add ``step`` to the count of every pair among one document's links ``linked``."""
+        if len(linked) > MAX_PAIRED_LINKS:
+            return
+        pairs = list(combinations(sorted(set(linked)), 2))
+        self._conn.executemany(
+            "INSERT INTO entity_pairs (x, y, docs) VALUES (?, ?, ?)"
+            " ON CONFLICT (x, y) DO UPDATE SET docs = entity_pairs.docs + excluded.docs",
+            ((x, y, step) for x, y in pairs),
+        )
+        if step < 0:
+            self._conn.executemany(
+                "DELETE FROM entity_pairs WHERE x = ? AND y = ? AND docs <= 0", pairs
+            )
+
+    def _recount_pairs(self, ids: Iterable[int]) -> None:
+        """Count again every pair with one of ``ids``, whose links a merge or split moved."""
+        ids = sorted(set(ids))
+        marks = ",".join("?" * len(ids))
+        self._conn.execute(
+            f"DELETE FROM entity_pairs WHERE x IN ({marks}) OR y IN ({marks})", (*ids, *ids)
+        )
+        for cid in ids:
+            # A pair of two of ``ids`` is counted from both ends, to the same number.
+            self._conn.execute(
+                "INSERT INTO entity_pairs (x, y, docs) SELECT x, y, count(DISTINCT doc)"
+                f" FROM ({_PAIRS_AROUND}) AS pairs GROUP BY x, y ON CONFLICT (x, y) DO NOTHING",
+                (cid, MAX_PAIRED_LINKS),
+            )
 
     def index_events(self, seq: int, analysis: Analysis) -> None:
         """Record which of the document's entities take part in which of its events."""
@@ -160,7 +202,7 @@ class EntityIndex:
 
     def _link(
         self, seq: int, entity_id: str, entity_type: str, profile: Profile, pool: _Pool
-    ) -> None:
+    ) -> int:
         candidates = pool.candidates(profile.keys() | self._merged_keys(profile))
         forced = self._decided(profile, "merge", candidates)
         forbidden = self._decided(profile, "split", candidates)
@@ -183,6 +225,7 @@ class EntityIndex:
             (seq, entity_id, cid, round(match.score, 3), _dumps(list(match.evidence))),
         )
         pool.linked(cid)
+        return cid
 
     def _candidate_rows(self, keys: list[str]) -> list[Any]:
         """Corpus entities under any of ``keys``, each row with the key it was found under."""
@@ -339,12 +382,19 @@ class EntityIndex:
         self, entity: int | None, min_weight: int, limit: int
     ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
         limit = max(0, min(limit, MAX_GRAPH_EDGES))
-        pairs, params = (_ALL_PAIRS, []) if entity is None else (_PAIRS_AROUND, [entity])
-        rows = self._conn.execute(
-            f"SELECT x, y, count(DISTINCT doc) AS w FROM ({pairs}) AS pairs"
-            " GROUP BY x, y HAVING count(DISTINCT doc) >= ? ORDER BY w DESC, x, y LIMIT ?",
-            (*params, max(1, min_weight), limit),
-        ).fetchall()
+        if entity is None:
+            rows = self._conn.execute(
+                "SELECT x, y, docs AS w FROM entity_pairs WHERE docs >= ?"
+                " ORDER BY docs DESC, x, y LIMIT ?",
+                (max(1, min_weight), limit),
+            ).fetchall()
+        else:
+            rows = self._conn.execute(
+                "SELECT x, y, docs AS w FROM entity_pairs WHERE x = ? AND docs >= ? UNION ALL"
+                " SELECT x, y, docs AS w FROM entity_pairs WHERE y = ? AND docs >= ?"
+                " ORDER BY w DESC, x, y LIMIT ?",
+                (entity, max(1, min_weight), entity, max(1, min_weight), limit),
+            ).fetchall()
         events = self._shared_events([(r["x"], r["y"]) for r in rows])
         edges = [
             EntityEdge(
@@ -365,9 +415,10 @@ class EntityIndex:
         rows = self._conn.execute(
             "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT DISTINCT a.doc"
             " FROM entity_links AS a JOIN entity_links AS b ON b.doc = a.doc"
-            " AND b.corpus_entity = ? WHERE a.corpus_entity = ? ORDER BY a.doc LIMIT ?)"
-            " ORDER BY d.seq",
-            (y, x, EDGE_EVIDENCE),
+            " AND b.corpus_entity = ? WHERE a.corpus_entity = ?"
+            " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = a.doc) <= ?"
+            " ORDER BY a.doc LIMIT ?) ORDER BY d.seq",
+            (y, x, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
 
@@ -427,6 +478,7 @@ class EntityIndex:
             " WHERE corpus_entity = ?",
             (keep, _dumps(["merged by hand"]), other),
         )
+        self._recount_pairs((keep, other))
         self._conn.execute(
             "INSERT INTO corpus_keys (key, corpus_entity)"
             " SELECT key, ? FROM corpus_keys WHERE corpus_entity = ? ON CONFLICT DO NOTHING",
@@ -456,6 +508,7 @@ class EntityIndex:
                 " AND doc = (SELECT seq FROM documents WHERE id = ?)",
                 (new, _dumps(["split by hand"]), cid, m.entity_id, m.doc_id),
             )
+        self._recount_pairs((cid, new))
         # The old entity's remembered names must not keep the split-off name.
         kept = tuple(n for n in entity.names if full_fold(n) != target) or (entity.name,)
         self._conn.execute(
