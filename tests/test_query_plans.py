@@ -17,6 +17,7 @@ import pytest
 from helpers import PTC, SEED
 from scrutiny.model import Document
 from scrutiny.pipeline import default_pipeline
+from scrutiny.store.base import SearchFilters
 from scrutiny.store.sqlite import SQLiteStore
 
 # Tables that grow with the corpus. Small lookups (the FTS index's own structures) are not here.
@@ -34,6 +35,7 @@ CORPUS_TABLES = {
     "claim_prints",
     "claim_bands",
     "event_roles",
+    "entity_pairs",
 }
 _SCAN = re.compile(r"^SCAN (\w+)")
 # Plans name a table by its alias in the statement.
@@ -84,6 +86,8 @@ READS: dict[str, Callable[[SQLiteStore, str, int], object]] = {
     "entities matching a name": lambda s, _, __: s.corpus_entities("Atambayev"),
     "one corpus entity": lambda s, _, entity: s.corpus_entity(entity),
     "graph around one entity": lambda s, _, entity: s.entity_graph(entity=entity),
+    # The whole corpus's graph, but its heaviest edges come first in an index: no more is read.
+    "corpus graph": lambda s, _, __: s.entity_graph(limit=20),
 }
 
 
@@ -91,6 +95,29 @@ READS: dict[str, Callable[[SQLiteStore, str, int], object]] = {
 def test_a_read_about_one_thing_reads_no_corpus_table_whole(store: SQLiteStore, name: str) -> None:
     doc, entity = store.documents(limit=1)[0].id, store.corpus_entities(limit=1)[0].id
     assert corpus_reads(store, lambda: READS[name](store, doc, entity)) == []
+
+
+def _plans(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
+    conn = store._conn
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        read()
+    finally:
+        conn.set_trace_callback(None)
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    return [row[3] for sql in selects for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+
+
+@pytest.mark.parametrize(
+    "filters", [None, SearchFilters(date_from="2000"), SearchFilters(entity="Atambayev")]
+)
+def test_search_gets_its_hits_in_rank_order_from_the_index(
+    store: SQLiteStore, filters: SearchFilters | None
+) -> None:
+    # A sort of its own would rank every match, and make a snippet of each, to show 20.
+    steps = _plans(store, lambda: store.search("Atambayev government", filters=filters))
+    assert steps and not [s for s in steps if "TEMP B-TREE FOR ORDER BY" in s]
 
 
 def test_the_check_sees_a_scan_when_there_is_one(store: SQLiteStore) -> None:
