@@ -10,7 +10,12 @@ this protocol as it is; the PostgreSQL store passes an adapter (``scrutiny.store
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+# Far under what one statement may take (SQLite's default limit is 32,766 parameters), so a long
+# list of keys costs a few statements and never an error.
+PARAMETERS_PER_QUERY = 500
 
 
 class Rows(Protocol):
@@ -29,3 +34,10 @@ class Connection(Protocol):
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Rows: ...
 
     def executemany(self, sql: str, seq_of_parameters: Iterable[Sequence[Any]], /) -> object: ...
+
+
+def chunked(values: Sequence[T], parameters_each: int = 1) -> Iterator[Sequence[T]]:
+    """``values`` in pieces that fit one statement, each value taking ``parameters_each``."""
+    step = PARAMETERS_PER_QUERY // parameters_each
+    for i in range(0, len(values), step):
+        yield values[i : i + step]

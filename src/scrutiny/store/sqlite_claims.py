@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 
 from scrutiny.corpus import fingerprint as fp
 from scrutiny.model import Analysis
 from scrutiny.store.base import ClaimCluster, TrackedClaim
-from scrutiny.store.dbapi import Connection
+from scrutiny.store.dbapi import Connection, chunked
 
 MAX_CLUSTERS = 1_000
 # Only a cluster's first claims are indexed by band key: a claim repeated in thousands of
@@ -25,8 +24,6 @@ MAX_CLUSTERS = 1_000
 # the claims it resembles were repeated.
 REPRESENTATIVES = 8
 MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
-PARAMETERS_PER_QUERY = 500  # far under SQLite's limit for one statement
-T = TypeVar("T")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -90,7 +87,7 @@ class ClaimIndex:
         claim sharing all its keys with the new one comes back once, not once a key."""
         pairs = sorted({(n, k) for n, keys in enumerate(keys_of) for k in keys})
         candidates: dict[int, set[int]] = {}
-        for chunk in _chunks(pairs):
+        for chunk in chunked(pairs, parameters_each=2):
             values = ", ".join(["(?, ?)"] * len(chunk))
             rows = self._conn.execute(
                 f"WITH wanted (n, key) AS (VALUES {values}) SELECT DISTINCT wanted.n, b.print"
@@ -100,7 +97,7 @@ class ClaimIndex:
             for n, pid in rows:
                 candidates.setdefault(n, set()).add(pid)
         earlier: dict[int, _Earlier] = {}
-        for ids in _chunks(sorted(set().union(*candidates.values()))):
+        for ids in chunked(sorted(set().union(*candidates.values()))):
             for pid, cluster, numbers, signature in self._conn.execute(
                 "SELECT id, cluster, numbers, signature FROM claim_prints"
                 f" WHERE id IN ({','.join('?' * len(ids))}) AND doc != ?",
@@ -185,9 +182,3 @@ def _best_cluster(p: ClaimPrint, candidates: list[_Earlier]) -> tuple[int | None
         if score >= fp.CLAIM_MATCH and score > best_score:
             best, best_score = (c.cluster, round(score, 3)), score
     return best
-
-
-def _chunks(values: list[T]) -> Iterator[list[T]]:
-    # A pair is two parameters: 250 of them keep a statement far under SQLite's limit.
-    for i in range(0, len(values), PARAMETERS_PER_QUERY // 2):
-        yield values[i : i + PARAMETERS_PER_QUERY // 2]

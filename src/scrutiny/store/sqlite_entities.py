@@ -22,13 +22,12 @@ from scrutiny.corpus.resolve import fold as fold_word
 from scrutiny.errors import NotFound, StoreError
 from scrutiny.model import Analysis
 from scrutiny.store.base import CorpusEntity, EntityEdge, EntityMember
-from scrutiny.store.dbapi import Connection
+from scrutiny.store.dbapi import Connection, chunked
 
 MAX_QUERY_LIMIT = 1_000
 # Members only break ties between equally good candidates; counting past this would make adding
 # a document slower the more often the entity was seen before.
 MEMBERS_COUNTED = 1_000
-KEYS_PER_QUERY = 500  # far under SQLite's limit on parameters of one statement
 MAX_GRAPH_EDGES = 100_000
 # A document linking more entities than this is a list (a directory, a roll of names), not a
 # context: its entities are not paired in the graph, which would take n² pairs from it. The
@@ -230,8 +229,7 @@ class EntityIndex:
     def _candidate_rows(self, keys: list[str]) -> list[Any]:
         """Corpus entities under any of ``keys``, each row with the key it was found under."""
         rows: list[Any] = []
-        for i in range(0, len(keys), KEYS_PER_QUERY):
-            chunk = keys[i : i + KEYS_PER_QUERY]
+        for chunk in chunked(keys):
             rows += self._conn.execute(
                 "SELECT k.key, c.id, c.type, c.grp, c.names, c.roles,"
                 " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
