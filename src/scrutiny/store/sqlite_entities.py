@@ -393,30 +393,30 @@ class EntityIndex:
                 " ORDER BY w DESC, x, y LIMIT ?",
                 (entity, max(1, min_weight), entity, max(1, min_weight), limit),
             ).fetchall()
+        ids = sorted({r["x"] for r in rows} | {r["y"] for r in rows} | _maybe(entity))
+        nodes = {i: self.get_summary(i) for i in ids}
         events = self._shared_events([(r["x"], r["y"]) for r in rows])
-        edges = [
-            EntityEdge(
-                r["x"],
-                r["y"],
-                r["w"],
-                self._shared_documents(r["x"], r["y"]),
-                events.get((r["x"], r["y"]), 0),
+        edges = []
+        for r in rows:
+            x, y = r["x"], r["y"]
+            rare, other = (x, y) if nodes[x].documents <= nodes[y].documents else (y, x)
+            edges.append(
+                EntityEdge(x, y, r["w"], self._shared_documents(rare, other), events.get((x, y), 0))
             )
-            for r in rows
-        ]
-        ids = sorted({e.source for e in edges} | {e.target for e in edges} | _maybe(entity))
-        return [self.get_summary(i) for i in ids], edges
+        return list(nodes.values()), edges
 
-    def _shared_documents(self, x: int, y: int) -> tuple[str, ...]:
+    def _shared_documents(self, rare: int, other: int) -> tuple[str, ...]:
         # The first documents in order of the index, not all of them sorted: an edge between
-        # two much-mentioned entities is in thousands.
+        # two much-mentioned entities is in thousands. Walked from the end with fewer documents
+        # and checked for crowding only where both are, since most edges join a hub in
+        # thousands of documents to an entity in a few.
         rows = self._conn.execute(
             "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT DISTINCT a.doc"
             " FROM entity_links AS a JOIN entity_links AS b ON b.doc = a.doc"
             " AND b.corpus_entity = ? WHERE a.corpus_entity = ?"
-            " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = a.doc) <= ?"
+            " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = b.doc) <= ?"
             " ORDER BY a.doc LIMIT ?) ORDER BY d.seq",
-            (y, x, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
+            (other, rare, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
 
