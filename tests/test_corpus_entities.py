@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from itertools import combinations, product
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -353,16 +354,27 @@ PEOPLE = (
 PLACES = ("Osh", "Bishkek", "Karasuu", "Jalal-Abad")
 
 
-def _pairs_from_links(store: Store, cap: int) -> dict[tuple[int, int], int]:
-    """The pair counts the graph should show, from the links themselves."""
-    by_doc: dict[object, list[int]] = {}
+def _pairs_from_links(store: Store, cap: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Documents and events of each pair, as the graph should count them, from the links."""
+    by_doc: dict[Any, list[int]] = {}
     for doc, cid in _sql(store, "SELECT doc, corpus_entity FROM entity_links"):
-        by_doc.setdefault(doc, []).append(int(cid))  # type: ignore[call-overload]
-    counts: Counter[tuple[int, int]] = Counter()
+        by_doc.setdefault(doc, []).append(cast(int, cid))
+    by_event: dict[tuple[Any, Any], set[int]] = {}
+    for doc, event, cid in _sql(
+        store,
+        "SELECT r.doc, r.event_id, l.corpus_entity FROM event_roles AS r"
+        " JOIN entity_links AS l ON l.doc = r.doc AND l.entity_id = r.entity_id",
+    ):
+        by_event.setdefault((doc, event), set()).add(cast(int, cid))
+    docs: Counter[tuple[int, int]] = Counter()
+    events: Counter[tuple[int, int]] = Counter()
     for cids in by_doc.values():
         if len(cids) <= cap:
-            counts.update(combinations(sorted(set(cids)), 2))
-    return dict(counts)
+            docs.update(combinations(sorted(set(cids)), 2))
+    for (doc, _), cids in by_event.items():
+        if len(by_doc[doc]) <= cap:
+            events.update(combinations(sorted(cids), 2))
+    return {pair: (n, events[pair]) for pair, n in docs.items()}
 
 
 def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
@@ -378,6 +390,9 @@ def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
             names = rng.sample(PEOPLE, rng.randint(1, 4)) + rng.sample(PLACES, rng.randint(0, 3))
             kinds = (("PERSON" if n in PEOPLE else "GPE") for n in names)
             doc = _doc(f"d{step}", *((n, k, ()) for n, k in zip(names, kinds, strict=True)))
+            if len(names) > 1 and rng.random() < 0.6:
+                taking_part = rng.sample(range(len(names)), rng.randint(2, len(names)))
+                doc = _with_event(doc, *((f"e{i}", "agent") for i in taking_part))
             if store.add(doc):
                 added.append(doc)
         elif action < 0.7:
@@ -396,18 +411,19 @@ def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
                 if len(called) > 1:
                     store.split_entity(entity.id, rng.choice(called))
         stored = {
-            (int(x), int(y)): int(n)  # type: ignore[call-overload]
-            for x, y, n in _sql(store, "SELECT x, y, docs FROM entity_pairs")
+            (cast(int, x), cast(int, y)): (cast(int, n), cast(int, ev))
+            for x, y, n, ev in _sql(store, "SELECT x, y, docs, events FROM entity_pairs")
         }
         assert stored == _pairs_from_links(store, 4), f"after step {step}"
     expected = _pairs_from_links(store, 4)
-    assert expected and any(n > 1 for n in expected.values())
+    assert any(n > 1 for n, _ in expected.values())
+    assert any(events > 0 for _, events in expected.values())
     _, edges = store.entity_graph(limit=1000)
-    assert {(e.source, e.target): e.weight for e in edges} == expected
+    assert {(e.source, e.target): (e.weight, e.events) for e in edges} == expected
     assert all(len(e.documents) == min(e.weight, 10) for e in edges)
     hub = max(expected, key=expected.__getitem__)[0]
     _, around = store.entity_graph(entity=hub, limit=1000)
-    assert {(e.source, e.target): e.weight for e in around} == {
+    assert {(e.source, e.target): (e.weight, e.events) for e in around} == {
         pair: n for pair, n in expected.items() if hub in pair
     }
 
@@ -427,13 +443,18 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
     path = tmp_path / "old.db"
     with SQLiteStore.open(path) as store:
         store.add(_doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ())))
-        store.add(_doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ())))
+        b = _doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ()))
+        store.add(_with_event(b, ("e0", "agent"), ("e2", "place")))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE entity_pairs")  # as a store made before migration 0008
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with SQLiteStore.open(path) as store:
-        assert sorted(e.weight for e in store.entity_graph()[1]) == [1, 1, 2]
+        assert sorted((e.weight, e.events) for e in store.entity_graph()[1]) == [
+            (1, 0),
+            (1, 1),
+            (2, 0),
+        ]
 
 
 def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) -> None:

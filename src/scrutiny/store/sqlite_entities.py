@@ -44,6 +44,18 @@ _PAIRS_AROUND = (
     " WHERE a.corpus_entity = ?"
     " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = a.doc) <= ?"
 )
+# For one entity (first two parameters), each other entity and the number of events both take
+# part in (agent, patient or place), in the documents that pair their entities.
+_EVENTS_AROUND = (
+    "SELECT other, count(*) AS n FROM (SELECT DISTINCT lb.corpus_entity AS other,"
+    " ra.doc, ra.event_id FROM entity_links AS la"
+    " JOIN event_roles AS ra ON ra.doc = la.doc AND ra.entity_id = la.entity_id"
+    " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
+    " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
+    " WHERE la.corpus_entity = ? AND lb.corpus_entity != ?"
+    " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = la.doc) <= ?) AS shared"
+    " GROUP BY other"
+)
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
 
 
@@ -143,27 +155,71 @@ class EntityIndex:
         linked = [
             self._link(seq, entity_id, label, profile, pool) for entity_id, label, profile in found
         ]
-        self._count_pairs(linked, +1)
-        self.index_events(seq, analysis)
+        self._insert_event_roles(seq, analysis)
+        self._count_pairs(seq, linked, +1)
+
+    def index_events(self, seq: int, analysis: Analysis) -> None:
+        """Record which of the already linked document's entities take part in which of its
+        events (for a store made before events were kept), and count them into its pairs."""
+        self._insert_event_roles(seq, analysis)
+        if self._paired(seq):
+            self._conn.executemany(
+                "UPDATE entity_pairs SET events = events + ? WHERE x = ? AND y = ?",
+                ((n, x, y) for (x, y), n in sorted(self._event_pairs(seq).items())),
+            )
 
     def unlink_document(self, doc_id: str) -> None:
         """Take the document ``doc_id``, about to be deleted, out of the pair counts."""
         rows = self._conn.execute(
-            "SELECT l.corpus_entity FROM entity_links AS l JOIN documents AS d ON d.seq = l.doc"
-            " WHERE d.id = ?",
+            "SELECT l.doc, l.corpus_entity FROM entity_links AS l"
+            " JOIN documents AS d ON d.seq = l.doc WHERE d.id = ?",
             (doc_id,),
         ).fetchall()
-        self._count_pairs([int(r[0]) for r in rows], -1)
+        if rows:
+            self._count_pairs(int(rows[0][0]), [int(r[1]) for r in rows], -1)
 
-    def _count_pairs(self, linked: list[int], step: int) -> None:
-        """Add ``step`` to the count of every pair among one document's links ``linked``."""
+    def _insert_event_roles(self, seq: int, analysis: Analysis) -> None:
+        rows = {
+            (seq, v.id, p["entity"], str(p.get("role") or ""))
+            for v in analysis.layer("event")
+            for p in v.attrs.get("participants") or ()
+            if isinstance(p, dict) and isinstance(p.get("entity"), str)
+        }
+        self._conn.executemany(
+            "INSERT INTO event_roles (doc, event_id, entity_id, role) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            sorted(rows),
+        )
+
+    def _paired(self, seq: int) -> bool:
+        row = self._conn.execute(
+            "SELECT count(*) FROM entity_links WHERE doc = ?", (seq,)
+        ).fetchone()
+        return int(row[0]) <= MAX_PAIRED_LINKS
+
+    def _event_pairs(self, seq: int) -> Counter[tuple[int, int]]:
+        """For each pair of corpus entities, the events of document ``seq`` both take part in."""
+        by_event: dict[str, set[int]] = {}
+        for event, cid in self._conn.execute(
+            "SELECT r.event_id, l.corpus_entity FROM event_roles AS r JOIN entity_links AS l"
+            " ON l.doc = r.doc AND l.entity_id = r.entity_id WHERE r.doc = ?",
+            (seq,),
+        ):
+            by_event.setdefault(event, set()).add(int(cid))
+        return Counter(pair for cids in by_event.values() for pair in combinations(sorted(cids), 2))
+
+    def _count_pairs(self, seq: int, linked: list[int], step: int) -> None:
+        """Add ``step`` times document ``seq`` to the counts of every pair among its links
+        ``linked``: once to their documents, once for each event to their events."""
         if len(linked) > MAX_PAIRED_LINKS:
             return
         pairs = list(combinations(sorted(set(linked)), 2))
+        events = self._event_pairs(seq)
         self._conn.executemany(
-            "INSERT INTO entity_pairs (x, y, docs) VALUES (?, ?, ?)"
-            " ON CONFLICT (x, y) DO UPDATE SET docs = entity_pairs.docs + excluded.docs",
-            ((x, y, step) for x, y in pairs),
+            "INSERT INTO entity_pairs (x, y, docs, events) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (x, y) DO UPDATE SET docs = entity_pairs.docs + excluded.docs,"
+            " events = entity_pairs.events + excluded.events",
+            ((x, y, step, step * events[(x, y)]) for x, y in pairs),
         )
         if step < 0:
             self._conn.executemany(
@@ -178,26 +234,17 @@ class EntityIndex:
             f"DELETE FROM entity_pairs WHERE x IN ({marks}) OR y IN ({marks})", (*ids, *ids)
         )
         for cid in ids:
-            # A pair of two of ``ids`` is counted from both ends, to the same number.
+            # A pair of two of ``ids`` is counted from both ends, to the same numbers.
             self._conn.execute(
                 "INSERT INTO entity_pairs (x, y, docs) SELECT x, y, count(DISTINCT doc)"
                 f" FROM ({_PAIRS_AROUND}) AS pairs GROUP BY x, y ON CONFLICT (x, y) DO NOTHING",
                 (cid, MAX_PAIRED_LINKS),
             )
-
-    def index_events(self, seq: int, analysis: Analysis) -> None:
-        """Record which of the document's entities take part in which of its events."""
-        rows = {
-            (seq, v.id, p["entity"], str(p.get("role") or ""))
-            for v in analysis.layer("event")
-            for p in v.attrs.get("participants") or ()
-            if isinstance(p, dict) and isinstance(p.get("entity"), str)
-        }
-        self._conn.executemany(
-            "INSERT INTO event_roles (doc, event_id, entity_id, role) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            sorted(rows),
-        )
+            rows = self._conn.execute(_EVENTS_AROUND, (cid, cid, MAX_PAIRED_LINKS)).fetchall()
+            self._conn.executemany(
+                "UPDATE entity_pairs SET events = ? WHERE x = ? AND y = ?",
+                ((int(n), min(cid, other), max(cid, other)) for other, n in rows),
+            )
 
     def _link(
         self, seq: int, entity_id: str, entity_type: str, profile: Profile, pool: _Pool
@@ -382,27 +429,25 @@ class EntityIndex:
         limit = max(0, min(limit, MAX_GRAPH_EDGES))
         if entity is None:
             rows = self._conn.execute(
-                "SELECT x, y, docs AS w FROM entity_pairs WHERE docs >= ?"
+                "SELECT x, y, docs AS w, events FROM entity_pairs WHERE docs >= ?"
                 " ORDER BY docs DESC, x, y LIMIT ?",
                 (max(1, min_weight), limit),
             ).fetchall()
         else:
             rows = self._conn.execute(
-                "SELECT x, y, docs AS w FROM entity_pairs WHERE x = ? AND docs >= ? UNION ALL"
-                " SELECT x, y, docs AS w FROM entity_pairs WHERE y = ? AND docs >= ?"
+                "SELECT x, y, docs AS w, events FROM entity_pairs WHERE x = ? AND docs >= ?"
+                " UNION ALL SELECT x, y, docs AS w, events FROM entity_pairs"
+                " WHERE y = ? AND docs >= ?"
                 " ORDER BY w DESC, x, y LIMIT ?",
                 (entity, max(1, min_weight), entity, max(1, min_weight), limit),
             ).fetchall()
         ids = sorted({r["x"] for r in rows} | {r["y"] for r in rows} | _maybe(entity))
         nodes = {i: self.get_summary(i) for i in ids}
-        events = self._shared_events([(r["x"], r["y"]) for r in rows])
         edges = []
         for r in rows:
             x, y = r["x"], r["y"]
             rare, other = (x, y) if nodes[x].documents <= nodes[y].documents else (y, x)
-            edges.append(
-                EntityEdge(x, y, r["w"], self._shared_documents(rare, other), events.get((x, y), 0))
-            )
+            edges.append(EntityEdge(x, y, r["w"], self._shared_documents(rare, other), r["events"]))
         return list(nodes.values()), edges
 
     def _shared_documents(self, rare: int, other: int) -> tuple[str, ...]:
@@ -419,35 +464,6 @@ class EntityIndex:
             (other, rare, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
-
-    def _shared_events(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
-        """How many events both entities of each pair take part in (agent, patient or place).
-
-        Counted from a hub of the pairs (the end they share most, the centre of a graph around
-        one entity) to all its partners at once: pair by pair, the hub's events were read again
-        for every partner.
-        """
-        ends = Counter(e for pair in pairs for e in pair)
-        partners: dict[int, set[int]] = {}
-        for x, y in pairs:
-            hub, other = (x, y) if (ends[x], -x) >= (ends[y], -y) else (y, x)
-            partners.setdefault(hub, set()).add(other)
-        counts: dict[tuple[int, int], int] = {}
-        for hub, others in partners.items():
-            rows = self._conn.execute(
-                "SELECT other, count(*) AS n FROM (SELECT DISTINCT lb.corpus_entity AS other,"
-                " ra.doc, ra.event_id FROM entity_links AS la"
-                " JOIN event_roles AS ra ON ra.doc = la.doc AND ra.entity_id = la.entity_id"
-                " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
-                " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
-                " WHERE la.corpus_entity = ? AND lb.corpus_entity != ?) AS shared"
-                " GROUP BY other",
-                (hub, hub),
-            )
-            for other, n in rows:
-                if other in others:
-                    counts[(min(hub, other), max(hub, other))] = int(n)
-        return counts
 
     def get_summary(self, cid: int) -> CorpusEntity:
         row = self._conn.execute(
