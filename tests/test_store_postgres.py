@@ -92,6 +92,23 @@ def test_search_folds_accents_and_keeps_short_words(pg_server: PgServer) -> None
         assert len(store.search('"it is"')) == 1
 
 
+def test_a_broad_query_ranks_the_newest_matches_only(
+    pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def doc(title: str, text: str) -> Analysis:
+        return Analysis(Document.from_text(text, title=title), (), {})
+
+    with PostgresStore.open(pg_server.create_database()) as store:
+        # The best match (its title and text both say "budget") is the oldest of five.
+        store.add(doc("Budget", "The budget, the budget and the budget again."))
+        for i in range(4):
+            store.add(doc(f"note {i}", f"Note {i} mentions the budget once among other words."))
+        assert store.search("budget", limit=2)[0].title == "Budget"
+        monkeypatch.setattr("scrutiny.store.postgres_search.MAX_RANKED", 3)
+        titles = [h.title for h in store.search("budget", limit=10)]
+        assert sorted(titles) == ["note 1", "note 2", "note 3"]
+
+
 def test_concurrent_adders_never_duplicate_documents_or_entities(pg_server: PgServer) -> None:
     url = pg_server.create_database()  # empty: the four openers also race to migrate it
     docs = [_person_doc(i, "Almazbek Atambayev") for i in range(12)]

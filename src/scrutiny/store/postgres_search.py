@@ -27,6 +27,7 @@ from scrutiny.store.postgres_db import SEARCH_CONFIG, PgConnection
 MAX_SEARCH_LIMIT = 1_000
 FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words to show
 MAX_FACET_DOCS = 10_000  # facets count at most this many matching documents
+MAX_RANKED = 5_000  # search ranks at most this many matching documents, the newest
 FACET_VALUES = 20
 SNIPPET_WORDS = 16
 # ts_rank weights for D, C, B, A: the text is weighted D and the title A (migration 0001), so a
@@ -143,11 +144,14 @@ def _match(conn: PgConnection, q: Sql, cond: Sql, limit: int) -> list[SearchHit]
     # Ranked first, headlined after the LIMIT: ts_headline re-parses a document's whole text,
     # so it runs for the hits shown only. Where the headline sits in the text says whether words
     # were cut before or after it, to be marked with an ellipsis as FTS5's snippet() does.
+    # ts_rank reads each candidate's whole tsvector, so only the newest MAX_RANKED matches are
+    # ranked: a query matching most of a big corpus costs what one matching that many does.
     rows = conn.execute(
         "WITH q AS (SELECT " + q.sql + " AS query),"
-        f" top AS (SELECT d.seq, ts_rank('{RANK_WEIGHTS}', d.search, q.query) AS score"
-        " FROM documents AS d, q WHERE d.search @@ q.query" + cond.sql + " ORDER BY score DESC,"
-        " d.seq LIMIT ?)"
+        " matched AS (SELECT d.seq, d.search FROM documents AS d, q"
+        " WHERE d.search @@ q.query" + cond.sql + f" ORDER BY d.seq DESC LIMIT {MAX_RANKED}),"
+        f" top AS (SELECT m.seq, ts_rank('{RANK_WEIGHTS}', m.search, q.query) AS score"
+        " FROM matched AS m, q ORDER BY score DESC, m.seq LIMIT ?)"
         " SELECT d.id, d.title, d.source, top.score, h.snippet,"
         " left(d.text, p.at - 1) !~ '[[:alnum:]]' AS at_start,"
         " substr(d.text, p.at + length(h.plain)) !~ '[[:alnum:]]' AS at_end"
