@@ -92,6 +92,11 @@ def test_search_folds_accents_and_keeps_short_words(pg_server: PgServer) -> None
         assert len(store.search('"it is"')) == 1
 
 
+def test_sessions_do_not_compile_plans(pg_server: PgServer) -> None:
+    with PostgresStore.open(pg_server.create_database()) as store:
+        assert store._conn.execute("SHOW jit").fetchone()[0] == "off"
+
+
 def test_a_broad_query_ranks_the_newest_matches_only(
     pg_server: PgServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
