@@ -339,6 +339,9 @@ def migrate(conn: PgConnection, migrations: Sequence[Migration], *, location: st
     """Bring the schema up to the newest migration; return the resulting version."""
     with conn.write_lock(MIGRATE_LOCK):
         current = _prepare_schema(conn, location)
+        # This session resolved its search path before another one may have made the schema;
+        # setting it again makes unqualified names (every migration's) resolve in the schema.
+        conn.execute(f"SET search_path TO {SCHEMA}, public")
     latest = len(migrations)
     if current > latest:
         raise StoreError(
@@ -351,7 +354,9 @@ def migrate(conn: PgConnection, migrations: Sequence[Migration], *, location: st
 
 
 def schema_version(conn: PgConnection) -> int:
-    return int(scalar(conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")))
+    return int(
+        scalar(conn.execute(f"SELECT coalesce(max(version), 0) FROM {SCHEMA}.schema_migrations"))
+    )
 
 
 def scalar(cursor: psycopg.Cursor[Row]) -> Any:
@@ -385,7 +390,7 @@ def _apply(conn: PgConnection, migration: Migration, location: str) -> None:
             if schema_version(conn) < migration.version:
                 conn.raw.execute(migration.sql.encode())  # a script: no parameters, many statements
                 conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                    f"INSERT INTO {SCHEMA}.schema_migrations (version, name) VALUES (?, ?)",
                     (migration.version, migration.name),
                 )
     except psycopg.Error as exc:
