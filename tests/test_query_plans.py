@@ -55,16 +55,22 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
         yield s
 
 
-def corpus_reads(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
-    """The steps of the plans of ``read``'s statements that read a corpus table whole."""
-    conn = store._conn
+def traced(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
+    """The SQL statements ``read`` runs on the store's connection."""
     statements: list[str] = []
-    conn.set_trace_callback(statements.append)
+    store._conn.set_trace_callback(statements.append)
     try:
         read()
     finally:
-        conn.set_trace_callback(None)
+        store._conn.set_trace_callback(None)
     assert statements, "the read ran no SQL"
+    return statements
+
+
+def corpus_reads(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
+    """The steps of the plans of ``read``'s statements that read a corpus table whole."""
+    conn = store._conn
+    statements = traced(store, read)
     found = []
     for sql in statements:
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
@@ -102,15 +108,8 @@ def test_a_read_about_one_thing_reads_no_corpus_table_whole(store: SQLiteStore, 
 
 
 def _plans(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
-    conn = store._conn
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
-        read()
-    finally:
-        conn.set_trace_callback(None)
-    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
-    return [row[3] for sql in selects for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+    selects = [sql for sql in traced(store, read) if sql.lstrip().upper().startswith("SELECT")]
+    return [row[3] for sql in selects for row in store._conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,14 @@ MAX_GRAPH_EDGES = 100_000
 # context: its entities are not paired in the graph, which would take n² pairs from it. The
 # migration that made entity_pairs counts with this number too.
 MAX_PAIRED_LINKS = 200
+
+
+def _paired(doc: str) -> str:
+    """SQL true when the document ``doc`` (a column or ``?``) pairs its entities; its parameter
+    is MAX_PAIRED_LINKS."""
+    return f"(SELECT count(*) FROM entity_links AS c WHERE c.doc = {doc}) <= ?"
+
+
 # The documents of an entity (first parameter) that pair their entities, with each other entity
 # they name, as (x, y, doc) with x < y; the second parameter is MAX_PAIRED_LINKS.
 _PAIRS_AROUND = (
@@ -41,8 +49,7 @@ _PAIRS_AROUND = (
     " CASE WHEN a.corpus_entity < b.corpus_entity THEN b.corpus_entity"
     " ELSE a.corpus_entity END AS y, a.doc AS doc FROM entity_links AS a"
     " JOIN entity_links AS b ON b.doc = a.doc AND b.corpus_entity != a.corpus_entity"
-    " WHERE a.corpus_entity = ?"
-    " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = a.doc) <= ?"
+    f" WHERE a.corpus_entity = ? AND {_paired('a.doc')}"
 )
 # For one entity (first two parameters), each other entity and the number of events both take
 # part in (agent, patient or place), in the documents that pair their entities.
@@ -52,8 +59,7 @@ _EVENTS_AROUND = (
     " JOIN event_roles AS ra ON ra.doc = la.doc AND ra.entity_id = la.entity_id"
     " JOIN event_roles AS rb ON rb.doc = ra.doc AND rb.event_id = ra.event_id"
     " JOIN entity_links AS lb ON lb.doc = rb.doc AND lb.entity_id = rb.entity_id"
-    " WHERE la.corpus_entity = ? AND lb.corpus_entity != ?"
-    " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = la.doc) <= ?) AS shared"
+    f" WHERE la.corpus_entity = ? AND lb.corpus_entity != ? AND {_paired('la.doc')}) AS shared"
     " GROUP BY other"
 )
 EDGE_EVIDENCE = 10  # documents listed per edge; the weight counts them all
@@ -162,7 +168,7 @@ class EntityIndex:
         """Record which of the already linked document's entities take part in which of its
         events (for a store made before events were kept), and count them into its pairs."""
         self._insert_event_roles(seq, analysis)
-        if self._paired(seq):
+        if self._conn.execute(f"SELECT {_paired('?')}", (seq, MAX_PAIRED_LINKS)).fetchone()[0]:
             self._conn.executemany(
                 "UPDATE entity_pairs SET events = events + ? WHERE x = ? AND y = ?",
                 ((n, x, y) for (x, y), n in sorted(self._event_pairs(seq).items())),
@@ -190,12 +196,6 @@ class EntityIndex:
             " ON CONFLICT DO NOTHING",
             sorted(rows),
         )
-
-    def _paired(self, seq: int) -> bool:
-        row = self._conn.execute(
-            "SELECT count(*) FROM entity_links WHERE doc = ?", (seq,)
-        ).fetchone()
-        return int(row[0]) <= MAX_PAIRED_LINKS
 
     def _event_pairs(self, seq: int) -> Counter[tuple[int, int]]:
         """For each pair of corpus entities, the events of document ``seq`` both take part in."""
@@ -458,8 +458,7 @@ class EntityIndex:
         rows = self._conn.execute(
             "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT DISTINCT a.doc"
             " FROM entity_links AS a JOIN entity_links AS b ON b.doc = a.doc"
-            " AND b.corpus_entity = ? WHERE a.corpus_entity = ?"
-            " AND (SELECT count(*) FROM entity_links AS c WHERE c.doc = b.doc) <= ?"
+            f" AND b.corpus_entity = ? WHERE a.corpus_entity = ? AND {_paired('b.doc')}"
             " ORDER BY a.doc LIMIT ?) ORDER BY d.seq",
             (other, rare, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
         ).fetchall()
