@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,6 +80,7 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     conn.execute("DROP TABLE event_roles")
     conn.execute("DROP INDEX entity_links_doc_entity")  # added by migration 0007
     conn.execute("DROP TABLE entity_pairs")  # added by migration 0008
+    conn.execute("DROP TABLE claim_clusters")  # added by migration 0010
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -107,3 +109,44 @@ def test_a_cluster_shows_its_oldest_claims_and_counts_them_all(
     assert cluster.documents == len(dates)
     assert cluster.first_seen == "2014-02-02"
     assert [c.title for c in cluster.claims] == ["copy 6", "copy 2", "copy 5"]
+
+
+_RECOUNT = (
+    "SELECT cp.cluster, count(DISTINCT cp.doc), min(nullif(d.published, '')), min(d.added)"
+    " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
+    " GROUP BY cp.cluster ORDER BY cp.cluster"
+)
+_KEPT = "SELECT cluster, docs, published, added FROM claim_clusters ORDER BY cluster"
+
+
+def test_cluster_counts_and_dates_stay_exact_through_adds_and_deletes(store: Store) -> None:
+    rng = random.Random(3)
+    claims = [CLAIM, "Taxes on imported cars went up by 40 percent last year in Bishkek."]
+    claims.append("The court sentenced the imam of the mosque to ten years in prison.")
+    dates = [None, "", "2015-03-01", "2014-12-31", "2016-07-04"]
+    stored: list[str] = []
+    for step in range(40):
+        if stored and rng.random() < 0.35:
+            store.delete(stored.pop(rng.randrange(len(stored))))
+        else:
+            picked = rng.sample(claims, rng.randint(1, len(claims)))
+            doc = _doc(f"doc {step}", rng.choice(dates), *picked, filler=f"Filler {step}.")
+            store.add(doc)
+            stored.append(doc.document.id)
+        assert _sql(store, _KEPT) == _sql(store, _RECOUNT), f"after step {step}"
+    ranked = store.claim_clusters(min_documents=1, limit=10)
+    assert [c.documents for c in ranked] == sorted((c.documents for c in ranked), reverse=True)
+
+
+def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        store.add(_doc("one", "", CLAIM))
+        store.add(_doc("two", "2015-02-01", CLAIM))
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE claim_clusters")  # as a store made before migration 0010
+    conn.execute("PRAGMA user_version = 9")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        (cluster,) = store.claim_clusters()
+        assert (cluster.documents, cluster.first_seen) == (2, "2015-02-01")

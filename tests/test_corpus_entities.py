@@ -255,7 +255,14 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
     # Take the file back to schema version 2, as a store made before migration 0003 was.
     conn = sqlite3.connect(path, isolation_level=None)
     tables = ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    for table in (*tables, "claim_bands", "claim_prints", "event_roles", "entity_pairs"):
+    for table in (
+        *tables,
+        "claim_bands",
+        "claim_prints",
+        "event_roles",
+        "entity_pairs",
+        "claim_clusters",
+    ):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 2")
     conn.close()
@@ -447,6 +454,7 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
         store.add(_with_event(b, ("e0", "agent"), ("e2", "place")))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE entity_pairs")  # as a store made before migration 0008
+    conn.execute("DROP TABLE claim_clusters")  # and 0010
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -466,6 +474,7 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     conn.execute("DROP TABLE event_roles")  # as a store made before migration 0005
     conn.execute("DROP INDEX entity_links_doc_entity")  # and before 0007
     conn.execute("DROP TABLE entity_pairs")  # and before 0008
+    conn.execute("DROP TABLE claim_clusters")  # and 0010
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

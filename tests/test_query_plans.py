@@ -36,6 +36,7 @@ CORPUS_TABLES = {
     "claim_bands",
     "event_roles",
     "entity_pairs",
+    "claim_clusters",
 }
 _SCAN = re.compile(r"^SCAN (\w+)")
 # Plans name a table by its alias in the statement.
@@ -98,6 +99,8 @@ READS: dict[str, Callable[[SQLiteStore, str, int], object]] = {
     "graph around one entity": lambda s, _, entity: s.entity_graph(entity=entity),
     # The whole corpus's graph, but its heaviest edges come first in an index: no more is read.
     "corpus graph": lambda s, _, __: s.entity_graph(limit=20),
+    # Every cluster, but the biggest come first in an index, as for the graph.
+    "claims page": lambda s, _, __: s.claim_clusters(min_documents=1, limit=50),
 }
 
 

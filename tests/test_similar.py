@@ -118,7 +118,7 @@ def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path
     conn = sqlite3.connect(path, isolation_level=None)
     tables = ("lsh_bands", "passages", "fingerprints")
     tables += ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs")
+    tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs", "claim_clusters")
     for table in tables:
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 1")

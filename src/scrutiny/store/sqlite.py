@@ -216,6 +216,7 @@ class SQLiteStore:
         # A full id only: a destructive command must not act on a guess from a prefix.
         with self._errors(), self._write():
             self._entities.unlink_document(doc_id.strip())
+            self._claims.unlink_document(doc_id.strip())
             cur = self._conn.execute("DELETE FROM documents WHERE id = ?", (doc_id.strip(),))
             self._entities.prune()
             return cur.rowcount > 0
