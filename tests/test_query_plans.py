@@ -126,14 +126,24 @@ def test_search_gets_its_hits_in_rank_order_from_the_index(
     assert steps and not [s for s in steps if "TEMP B-TREE FOR ORDER BY" in s]
 
 
-def test_facets_and_filters_read_annotations_from_an_index_alone(store: SQLiteStore) -> None:
+def test_facets_and_filters_read_annotations_and_entities_from_an_index_alone(
+    store: SQLiteStore,
+) -> None:
     # Reading the annotation rows themselves means reading every layer with its JSON
-    # attributes to count a few techniques: 100 ms and more for 2,000 matching documents.
+    # attributes to count a few techniques: 100 ms and more for 2,000 matching documents; and
+    # each entity row is a second read for its name and type.
     technique = SearchFilters(technique="Loaded_Language", signal="threat")
     steps = _plans(store, lambda: store.facets("Atambayev government"))
     steps += _plans(store, lambda: store.search("Atambayev government", filters=technique))
-    annotations = [s for s in steps if s.startswith("SEARCH a ")]
-    assert annotations and all("COVERING INDEX" in s for s in annotations)
+    steps += _plans(store, lambda: store.facets("", filters=SearchFilters(entity_type="PERSON")))
+    for alias in ("a", "e"):
+        reads = [s for s in steps if s.startswith(f"SEARCH {alias} ")]
+        assert reads and all("COVERING INDEX" in s for s in reads), reads
+
+
+def test_facets_match_the_query_once(store: SQLiteStore) -> None:
+    statements = traced(store, lambda: store.facets("Atambayev government"))
+    assert len([sql for sql in statements if "MATCH" in sql]) == 1
 
 
 def test_the_check_sees_a_scan_when_there_is_one(store: SQLiteStore) -> None:

@@ -189,15 +189,15 @@ def facets(conn: PgConnection, query: str, filters: SearchFilters | None) -> Fac
     if not terms and not cond.sql:
         return {name: [] for name in FACETS}
     if terms:
-        matched = _facet_base(tsquery(terms, "&&"), cond)
-        if len(terms) > 1 and not _any(conn, matched):
-            matched = _facet_base(tsquery(terms, "||"), cond)
+        seqs = _seqs(conn, _facet_base(tsquery(terms, "&&"), cond))
+        if len(terms) > 1 and not seqs:
+            seqs = _seqs(conn, _facet_base(tsquery(terms, "||"), cond))
     else:
-        matched = Sql(
-            f"SELECT d.seq FROM documents AS d WHERE true{cond.sql} LIMIT {MAX_FACET_DOCS}",
-            cond.params,
-        )
-    return {name: _facet(conn, name, matched) for name in FACETS}
+        base = f"SELECT d.seq FROM documents AS d WHERE true{cond.sql} LIMIT {MAX_FACET_DOCS}"
+        seqs = _seqs(conn, Sql(base, cond.params))
+    # The matches are read once and handed to each facet's count as an array: as a subquery,
+    # the text search ran again for each of the six facets.
+    return {name: _facet(conn, name, seqs) for name in FACETS}
 
 
 def _facet_base(q: Sql, cond: Sql) -> Sql:
@@ -208,14 +208,14 @@ def _facet_base(q: Sql, cond: Sql) -> Sql:
     )
 
 
-def _any(conn: PgConnection, matched: Sql) -> bool:
-    row = conn.execute(f"SELECT EXISTS ({matched.sql})", matched.params).fetchone()
-    return bool(row and row[0])
+def _seqs(conn: PgConnection, q: Sql) -> list[int]:
+    return [int(r[0]) for r in conn.execute(q.sql, q.params)]
 
 
-def _facet(conn: PgConnection, name: str, matched: Sql) -> list[tuple[str, int]]:
+def _facet(conn: PgConnection, name: str, seqs: list[int]) -> list[tuple[str, int]]:
     rows = conn.execute(
-        f"WITH m (seq) AS ({matched.sql}) {_FACET_SQL[name]} ORDER BY n DESC, value LIMIT ?",
-        (*matched.params, FACET_VALUES),
+        f"WITH m (seq) AS (SELECT unnest(?::bigint[])) {_FACET_SQL[name]}"
+        " ORDER BY n DESC, value LIMIT ?",
+        (seqs, FACET_VALUES),
     ).fetchall()
     return [(str(r["value"]), int(r["n"])) for r in rows]

@@ -451,14 +451,15 @@ class SQLiteStore:
             return {name: [] for name in FACETS}
         with self._errors(), self._read():
             if terms:
-                matched = self._facet_base(fts5_query(terms, "AND"), where)
-                if len(terms) > 1 and not self._any(matched):
-                    matched = self._facet_base(fts5_query(terms, "OR"), where)
+                seqs = self._seqs(*self._facet_base(fts5_query(terms, "AND"), where))
+                if len(terms) > 1 and not seqs:
+                    seqs = self._seqs(*self._facet_base(fts5_query(terms, "OR"), where))
             else:
-                matched = (
-                    f"SELECT d.seq FROM documents AS d WHERE 1{where.sql} LIMIT {MAX_FACET_DOCS}",
-                    where.params,
-                )
+                base = f"SELECT d.seq FROM documents AS d WHERE 1{where.sql} LIMIT {MAX_FACET_DOCS}"
+                seqs = self._seqs(base, where.params)
+            # The matches are read once and handed to each facet's count as a JSON array: as a
+            # subquery, the full-text match ran again for each of the six facets.
+            matched = json.dumps(seqs)
             return {name: self._facet(name, matched) for name in FACETS}
 
     def _facet_base(self, match: str, where: _Where) -> tuple[str, tuple[Any, ...]]:
@@ -468,15 +469,14 @@ class SQLiteStore:
             (match, *where.params),
         )
 
-    def _any(self, matched: tuple[str, tuple[Any, ...]]) -> bool:
-        sql, params = matched
-        return bool(self._conn.execute(f"SELECT EXISTS ({sql})", params).fetchone()[0])
+    def _seqs(self, sql: str, params: Sequence[Any]) -> list[int]:
+        return [int(r[0]) for r in self._conn.execute(sql, params)]
 
-    def _facet(self, name: str, matched: tuple[str, tuple[Any, ...]]) -> list[tuple[str, int]]:
-        sql, params = matched
+    def _facet(self, name: str, matched: str) -> list[tuple[str, int]]:
         rows = self._conn.execute(
-            f"WITH m(seq) AS ({sql}) {_FACET_SQL[name]} ORDER BY n DESC, value LIMIT ?",
-            (*params, FACET_VALUES),
+            f"WITH m(seq) AS (SELECT value FROM json_each(?)) {_FACET_SQL[name]}"
+            " ORDER BY n DESC, value LIMIT ?",
+            (matched, FACET_VALUES),
         ).fetchall()
         return [(str(r["value"]), int(r["n"])) for r in rows]
 
