@@ -12,7 +12,8 @@ anything does, both in wall time and in the CPU time of this process (the steadi
 a shared machine). Prints a markdown table for docs/benchmarks.md; it asserts nothing.
 
 The store is a new SQLite file in a temporary directory unless ``--db`` names one: an SQLite path
-or a ``postgresql://`` URL (give an empty store: the documents are added to what is there).
+or a ``postgresql://`` URL (give an empty store: the documents are added to what is there; to add
+more to a store this script filled with N documents, give ``--first N``).
 ``--backend postgresql`` without ``--db`` starts a throwaway server from Debian's binaries with
 tests/pg_server.py (unix socket, fsync off), and stops it at the end. With a server on this
 machine the CPU time of its backend process is read from /proc too: on a loaded machine wall
@@ -154,6 +155,12 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=Path("../shared/data/ptc/train-articles"))
     parser.add_argument("--base", type=int, default=40, help="real articles analysed")
     parser.add_argument("--n", type=int, default=10_000, help="documents added")
+    parser.add_argument(
+        "--first",
+        type=int,
+        default=0,
+        help="number of the first variant: past the count of a store filled before, to add more",
+    )
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--db", help="store location: SQLite path or postgresql:// URL")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -170,12 +177,14 @@ def main() -> None:
     bases = base_analyses(args.articles, args.base)
     analysed = time.perf_counter() - t0
     pool = name_pool(bases, rng)
+    if args.first:
+        rng.seed(SEED + args.first)  # the same pool of names, but not the renames of the first run
     times: list[float] = []
     cpu: list[float] = []
     with location(args.db, args.backend) as where, open_store(where) as store:
         backend = "postgresql" if resolve_location(where).startswith("postgresql://") else "sqlite"
         server_cpu = [backend_cpu(store)]  # the backend's total so far, then after each add
-        for i in range(args.n):
+        for i in range(args.first, args.first + args.n):
             a = variant(bases[i % len(bases)], i, pool, rng)
             start, start_cpu = time.perf_counter(), time.process_time()
             store.add(a)
@@ -191,7 +200,7 @@ def main() -> None:
             start = time.perf_counter()
             store.search(query, limit=20)
             latencies.append(time.perf_counter() - start)
-        size = store_bytes(store, where)
+        size, stored = store_bytes(store, where), store.count()
 
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} "
@@ -206,7 +215,7 @@ def main() -> None:
         window = times[max(0, c - WINDOW) : c]
         median, p95 = statistics.median(window) * 1e3, percentile(window, 0.95) * 1e3
         on_cpu = statistics.median(cpu[max(0, c - WINDOW) : c]) * 1e3
-        print(f"| {c:,} | {median:.1f} | {p95:.1f} | {on_cpu:.1f} |")
+        print(f"| {args.first + c:,} | {median:.1f} | {p95:.1f} | {on_cpu:.1f} |")
     print()
     for name, series in (("wall", times), ("CPU", cpu)):
         first, last = statistics.median(series[:WINDOW]), statistics.median(series[-WINDOW:])
@@ -220,7 +229,7 @@ def main() -> None:
         print(f"server backend CPU per add, mean over the {WINDOW} adds before: {shown}")
     p50, p95 = percentile(latencies, 0.5) * 1e3, percentile(latencies, 0.95) * 1e3
     print(
-        f"search over {args.n:,} documents, {args.queries} two-word queries: "
+        f"search over {stored:,} documents, {args.queries} two-word queries: "
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms; store file {size / 1e6:.0f} MB"
     )
 
