@@ -81,6 +81,8 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     conn.execute("DROP INDEX entity_links_doc_entity")  # added by migration 0007
     conn.execute("DROP TABLE entity_pairs")  # added by migration 0008
     conn.execute("DROP TABLE claim_clusters")  # added by migration 0010
+    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
+    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -145,6 +147,8 @@ def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) 
         store.add(_doc("two", "2015-02-01", CLAIM))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE claim_clusters")  # as a store made before migration 0010
+    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
+    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("PRAGMA user_version = 9")
     conn.close()
     with SQLiteStore.open(path) as store:

@@ -384,7 +384,7 @@ def _pairs_from_links(store: Store, cap: int) -> dict[tuple[int, int], tuple[int
     return {pair: (n, events[pair]) for pair, n in docs.items()}
 
 
-def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
+def test_pair_and_document_counts_stay_exact_through_adds_deletes_merges_and_splits(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A small cap, so some documents are too crowded to pair their entities.
@@ -422,6 +422,9 @@ def test_pair_counts_stay_exact_through_adds_deletes_merges_and_splits(
             for x, y, n, ev in _sql(store, "SELECT x, y, docs, events FROM entity_pairs")
         }
         assert stored == _pairs_from_links(store, 4), f"after step {step}"
+        documents = dict(_sql(store, "SELECT id, docs FROM corpus_entities"))
+        linking = "SELECT corpus_entity, count(DISTINCT doc) FROM entity_links GROUP BY 1"
+        assert documents == dict(_sql(store, linking)), f"after step {step}"
     expected = _pairs_from_links(store, 4)
     assert any(n > 1 for n, _ in expected.values())
     assert any(events > 0 for _, events in expected.values())
@@ -455,6 +458,8 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE entity_pairs")  # as a store made before migration 0008
     conn.execute("DROP TABLE claim_clusters")  # and 0010
+    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
+    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -463,6 +468,7 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
             (1, 1),
             (2, 0),
         ]
+        assert sorted(e.documents for e in store.corpus_entities()) == [1, 2, 2]
 
 
 def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) -> None:
@@ -475,6 +481,8 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     conn.execute("DROP INDEX entity_links_doc_entity")  # and before 0007
     conn.execute("DROP TABLE entity_pairs")  # and before 0008
     conn.execute("DROP TABLE claim_clusters")  # and 0010
+    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
+    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

@@ -95,6 +95,8 @@ READS: dict[str, Callable[[SQLiteStore, str, int], object]] = {
     # Facets count over what a search matched, reached from the matches, not from every row.
     "facets": lambda s, _, __: s.facets("Atambayev government"),
     "entities matching a name": lambda s, _, __: s.corpus_entities("Atambayev"),
+    # Every entity, but the most mentioned come first in an index.
+    "most mentioned entities": lambda s, _, __: s.corpus_entities(limit=20),
     "one corpus entity": lambda s, _, entity: s.corpus_entity(entity),
     "graph around one entity": lambda s, _, entity: s.entity_graph(entity=entity),
     # The whole corpus's graph, but its heaviest edges come first in an index: no more is read.

@@ -162,6 +162,7 @@ class EntityIndex:
             self._link(seq, entity_id, label, profile, pool) for entity_id, label, profile in found
         ]
         self._insert_event_roles(seq, analysis)
+        self._count_documents(linked, +1)
         self._count_pairs(seq, linked, +1)
 
     def index_events(self, seq: int, analysis: Analysis) -> None:
@@ -175,14 +176,17 @@ class EntityIndex:
             )
 
     def unlink_document(self, doc_id: str) -> None:
-        """Take the document ``doc_id``, about to be deleted, out of the pair counts."""
+        """Take the document ``doc_id``, about to be deleted, out of the entities' document
+        counts and the pair counts."""
         rows = self._conn.execute(
             "SELECT l.doc, l.corpus_entity FROM entity_links AS l"
             " JOIN documents AS d ON d.seq = l.doc WHERE d.id = ?",
             (doc_id,),
         ).fetchall()
         if rows:
-            self._count_pairs(int(rows[0][0]), [int(r[1]) for r in rows], -1)
+            linked = [int(r[1]) for r in rows]
+            self._count_documents(linked, -1)
+            self._count_pairs(int(rows[0][0]), linked, -1)
 
     def _insert_event_roles(self, seq: int, analysis: Analysis) -> None:
         rows = {
@@ -208,6 +212,14 @@ class EntityIndex:
             by_event.setdefault(event, set()).add(int(cid))
         return Counter(pair for cids in by_event.values() for pair in combinations(sorted(cids), 2))
 
+    def _count_documents(self, linked: list[int], step: int) -> None:
+        """Add ``step`` once to the document count of each corpus entity in ``linked``, the links
+        of one document (an entity it names twice is still one document)."""
+        self._conn.executemany(
+            "UPDATE corpus_entities SET docs = docs + ? WHERE id = ?",
+            ((step, cid) for cid in sorted(set(linked))),
+        )
+
     def _count_pairs(self, seq: int, linked: list[int], step: int) -> None:
         """Add ``step`` times document ``seq`` to the counts of every pair among its links
         ``linked``: once to their documents, once for each event to their events."""
@@ -226,10 +238,17 @@ class EntityIndex:
                 "DELETE FROM entity_pairs WHERE x = ? AND y = ? AND docs <= 0", pairs
             )
 
-    def _recount_pairs(self, ids: Iterable[int]) -> None:
-        """Count again every pair with one of ``ids``, whose links a merge or split moved."""
+    def _recount(self, ids: Iterable[int]) -> None:
+        """Count again the documents of ``ids``, whose links a merge or split moved, and every
+        pair with one of them."""
         ids = sorted(set(ids))
         marks = ",".join("?" * len(ids))
+        self._conn.execute(
+            "UPDATE corpus_entities SET docs = (SELECT count(DISTINCT l.doc)"
+            " FROM entity_links AS l WHERE l.corpus_entity = corpus_entities.id)"
+            f" WHERE id IN ({marks})",
+            ids,
+        )
         self._conn.execute(
             f"DELETE FROM entity_pairs WHERE x IN ({marks}) OR y IN ({marks})", (*ids, *ids)
         )
@@ -359,34 +378,25 @@ class EntityIndex:
     def find(self, query: str, limit: int) -> list[CorpusEntity]:
         limit = max(0, min(limit, MAX_QUERY_LIMIT))
         words = name_words(query)
-        if not words:
-            # Counted from the (corpus_entity, doc) index alone, then only the rows shown are
-            # read: joining every corpus entity to its links read each link's row (44 s at 26,000
-            # documents).
-            chosen = (
-                "SELECT corpus_entity AS id, count(DISTINCT doc) AS members FROM entity_links"
-                " GROUP BY corpus_entity ORDER BY members DESC, corpus_entity LIMIT ?"
-            )
-            params: tuple[object, ...] = (limit,)
-        else:
+        keys: list[str] = []
+        if words:
             # Any key of the query's words: a surname finds every person of that name, a full
             # name also its spelling variants; the names themselves are checked after.
             full = " ".join(fold_word(w) for w in words)
             keys = [f"{g}:n:{full}" for g in _GROUPS]
             keys += [f"{g}:f:{full.replace(' ', '')}" for g in _GROUPS if g != "person"]
             keys.append(f"person:f:{fold_word(words[-1])}")
-            chosen = (
-                "SELECT l.corpus_entity AS id, count(DISTINCT l.doc) AS members"
-                " FROM entity_links AS l WHERE l.corpus_entity IN (SELECT corpus_entity"
-                f" FROM corpus_keys WHERE key IN ({','.join('?' * len(keys))}))"
-                " GROUP BY l.corpus_entity ORDER BY members DESC, l.corpus_entity LIMIT ?"
-            )
-            params = (*keys, limit)
+        keyed = (
+            " AND c.id IN (SELECT corpus_entity FROM corpus_keys"
+            f" WHERE key IN ({','.join('?' * len(keys))}))"
+            if keys
+            else ""  # every entity, the biggest first from the (docs, id) index
+        )
         rows = self._conn.execute(
-            "SELECT c.id, c.type, c.grp, c.names, c.roles, m.members"
-            f" FROM ({chosen}) AS m JOIN corpus_entities AS c ON c.id = m.id"
-            " ORDER BY m.members DESC, c.id",
-            params,
+            "SELECT c.id, c.type, c.grp, c.names, c.roles, c.docs AS members"
+            f" FROM corpus_entities AS c WHERE c.docs > 0{keyed}"
+            " ORDER BY c.docs DESC, c.id LIMIT ?",
+            (*keys, limit),
         ).fetchall()
         return [_entity(r) for r in rows]
 
@@ -466,8 +476,7 @@ class EntityIndex:
 
     def get_summary(self, cid: int) -> CorpusEntity:
         row = self._conn.execute(
-            "SELECT c.id, c.type, c.grp, c.names, c.roles,"
-            " (SELECT count(DISTINCT doc) FROM entity_links WHERE corpus_entity = c.id) AS members"
+            "SELECT c.id, c.type, c.grp, c.names, c.roles, c.docs AS members"
             " FROM corpus_entities AS c WHERE c.id = ?",
             (cid,),
         ).fetchone()
@@ -491,7 +500,7 @@ class EntityIndex:
             " WHERE corpus_entity = ?",
             (keep, _dumps(["merged by hand"]), other),
         )
-        self._recount_pairs((keep, other))
+        self._recount((keep, other))
         self._conn.execute(
             "INSERT INTO corpus_keys (key, corpus_entity)"
             " SELECT key, ? FROM corpus_keys WHERE corpus_entity = ? ON CONFLICT DO NOTHING",
@@ -521,7 +530,7 @@ class EntityIndex:
                 " AND doc = (SELECT seq FROM documents WHERE id = ?)",
                 (new, _dumps(["split by hand"]), cid, m.entity_id, m.doc_id),
             )
-        self._recount_pairs((cid, new))
+        self._recount((cid, new))
         # The old entity's remembered names must not keep the split-off name.
         kept = tuple(n for n in entity.names if full_fold(n) != target) or (entity.name,)
         self._conn.execute(
