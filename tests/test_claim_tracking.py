@@ -83,6 +83,7 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     conn.execute("DROP TABLE claim_clusters")  # added by migration 0010
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
+    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
     conn.execute("PRAGMA user_version = 3")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -149,6 +150,7 @@ def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) 
     conn.execute("DROP TABLE claim_clusters")  # as a store made before migration 0010
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
+    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
     conn.execute("PRAGMA user_version = 9")
     conn.close()
     with SQLiteStore.open(path) as store:

@@ -264,6 +264,7 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
         "claim_clusters",
     ):
         conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
     conn.execute("PRAGMA user_version = 2")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -449,6 +450,27 @@ def test_a_crowded_document_is_linked_but_pairs_none_of_its_entities(store: Stor
     assert edge.weight == 1 and len(edge.documents) == 1
 
 
+def test_a_store_made_before_crowded_documents_were_listed_lists_them_on_open(
+    tmp_path: Path,
+) -> None:
+    syllables = ("bar", "dun", "gol", "kem", "pil", "ros", "tav", "wex")
+    surnames = ["".join(p).title() for p in product(syllables, repeat=3)]
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        store.add(_doc("roll", *((name, "PERSON", ()) for name in surnames[:201])))
+        store.add(_doc("a", (surnames[1], "PERSON", ()), ("Osh", "GPE", ())))
+        listed = _sql(store, "SELECT doc FROM crowded_documents")
+    assert len(listed) == 1
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE crowded_documents")  # as a store made before migration 0013
+    conn.execute("PRAGMA user_version = 12")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        assert _sql(store, "SELECT doc FROM crowded_documents") == listed
+        (edge,) = store.entity_graph()[1]
+        assert edge.weight == 1 and len(edge.documents) == 1
+
+
 def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     with SQLiteStore.open(path) as store:
@@ -460,6 +482,7 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
     conn.execute("DROP TABLE claim_clusters")  # and 0010
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
+    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -483,6 +506,7 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     conn.execute("DROP TABLE claim_clusters")  # and 0010
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
+    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

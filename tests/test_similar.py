@@ -96,6 +96,17 @@ def test_shared_passage_is_aligned_in_both_documents(
     assert {s.other_title for s in store.shared_passages(docs["other2"].document.id)} == set()
 
 
+def test_only_passages_take_the_candidate_places(
+    corpus: tuple[Store, dict[str, Analysis]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The seed's own band keys, as a whole document, match its near-copy too; they have no
+    # passage and must not take the one place left.
+    for store_module in ("sqlite", "postgres"):
+        monkeypatch.setattr(f"scrutiny.store.{store_module}.MAX_CANDIDATES", 1)
+    store, docs = corpus
+    assert len(store.shared_passages(docs["seed"].document.id)) == 1
+
+
 def test_deleting_a_document_removes_its_fingerprints(
     corpus: tuple[Store, dict[str, Analysis]],
 ) -> None:
@@ -119,6 +130,7 @@ def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path
     tables = ("lsh_bands", "passages", "fingerprints")
     tables += ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
     tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs", "claim_clusters")
+    tables += ("crowded_documents",)
     for table in tables:
         conn.execute(f"DROP TABLE {table}")
     conn.execute("PRAGMA user_version = 1")

@@ -23,24 +23,28 @@ from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 # A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
 # candidates sharing the most bands are compared first, and only this many (both stores).
 MAX_CANDIDATES = 500
-# The passages of document ``?`` paired with other documents' passages sharing an LSH band key
-# (parameters: the document's seq twice, then MAX_CANDIDATES); portable SQL, for both stores.
-# The document's own band keys are found by their doc column, which both stores index: SQLite's
-# lsh_bands has no index on passage, and starting from the passages it built one for every call
-# (5 s at 1,000 documents). The pairs are made distinct by their two ids before the passages and
-# documents are read: PostgreSQL sorted every candidate row with both signatures to drop the
-# duplicates, 200 MB on disk for a passage copied in 750 documents.
-PASSAGE_PAIRS_SQL = (
-    "SELECT mp.char_start AS start, mp.char_end AS end,"
-    " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
-    " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
-    " FROM (SELECT DISTINCT mb.passage AS mine, ob.passage AS theirs FROM lsh_bands AS mb"
-    " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
-    " WHERE mb.doc = ? LIMIT ?) AS pairs"
-    " JOIN passages AS mp ON mp.id = pairs.mine"
-    " JOIN passages AS op ON op.id = pairs.theirs"
-    " JOIN documents AS d ON d.seq = op.doc"
-)
+
+
+def passage_pairs_sql(pairs: str) -> str:
+    """SQL reading the passages of a document paired with other documents' passages, and those
+    documents, from ``pairs``: a subquery giving at most MAX_CANDIDATES distinct passage-id pairs
+    (mine, theirs) that share an LSH band key. Each store has its own ``pairs``; both start from
+    the document's own band keys, found by their doc column (starting from the passages, SQLite
+    built a temporary index for every call: 5 s at 1,000 documents), and keep only passage keys
+    (kind 3), as a document's own keys have no passage and match every copy of it. The pairs are
+    made distinct by their two ids before the passages and documents are read: PostgreSQL sorted
+    every candidate row with both signatures to drop the duplicates, 200 MB on disk for a passage
+    copied in 750 documents."""
+    return (
+        "SELECT mp.char_start AS start, mp.char_end AS end,"
+        " mp.signature AS mine, op.char_start AS other_start, op.char_end AS other_end,"
+        " op.signature AS theirs, d.id AS other_id, d.title AS other_title"
+        f" FROM ({pairs}) AS pairs"
+        " JOIN passages AS mp ON mp.id = pairs.mine"
+        " JOIN passages AS op ON op.id = pairs.theirs"
+        " JOIN documents AS d ON d.seq = op.doc"
+    )
+
 
 _MARKERS = re.compile(f"[{SNIPPET_START}{SNIPPET_END}]")
 

@@ -42,7 +42,7 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
-from scrutiny.store.records import MAX_CANDIDATES, PASSAGE_PAIRS_SQL
+from scrutiny.store.records import MAX_CANDIDATES, passage_pairs_sql
 from scrutiny.store.records import Prints as _Prints
 from scrutiny.store.records import blob as _blob
 from scrutiny.store.records import check_storable as _check_storable
@@ -68,6 +68,12 @@ FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words 
 MAX_FACET_DOCS = 10_000
 FACET_VALUES = 20
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
+# SQLite drops duplicate pairs as they come, so the limit stops the join early.
+_PASSAGE_PAIRS_SQL = passage_pairs_sql(
+    "SELECT DISTINCT mb.passage AS mine, ob.passage AS theirs FROM lsh_bands AS mb"
+    " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
+    " WHERE mb.doc = ? AND mb.kind = ? LIMIT ?"
+)
 # bm25 column weights: a word in the title says more about the document than one in the text.
 TITLE_WEIGHT, TEXT_WEIGHT = 5.0, 1.0
 _RANKING = f"bm25({TITLE_WEIGHT}, {TEXT_WEIGHT})"
@@ -559,8 +565,8 @@ class SQLiteStore:
         with self._errors(), self._read():
             seq = self._find(doc_id)["seq"]
             rows = self._conn.execute(
-                PASSAGE_PAIRS_SQL,
-                (seq, seq, MAX_CANDIDATES),
+                _PASSAGE_PAIRS_SQL,
+                (seq, seq, _PASSAGE, MAX_CANDIDATES),
             ).fetchall()
         found = []
         for r in rows:

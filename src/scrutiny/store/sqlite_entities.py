@@ -30,19 +30,19 @@ MAX_QUERY_LIMIT = 1_000
 MEMBERS_COUNTED = 1_000
 MAX_GRAPH_EDGES = 100_000
 # A document linking more entities than this is a list (a directory, a roll of names), not a
-# context: its entities are not paired in the graph, which would take n² pairs from it. The
-# migration that made entity_pairs counts with this number too.
+# context: its entities are not paired in the graph, which would take n² pairs from it. It is
+# listed in crowded_documents when added; the migrations that made entity_pairs and
+# crowded_documents count with this number too.
 MAX_PAIRED_LINKS = 200
 
 
 def _paired(doc: str) -> str:
-    """SQL true when the document ``doc`` (a column or ``?``) pairs its entities; its parameter
-    is MAX_PAIRED_LINKS."""
-    return f"(SELECT count(*) FROM entity_links AS c WHERE c.doc = {doc}) <= ?"
+    """SQL true when the document ``doc`` (a column or ``?``) pairs its entities."""
+    return f"NOT EXISTS (SELECT 1 FROM crowded_documents AS c WHERE c.doc = {doc})"
 
 
-# The documents of an entity (first parameter) that pair their entities, with each other entity
-# they name, as (x, y, doc) with x < y; the second parameter is MAX_PAIRED_LINKS.
+# The documents of an entity (the parameter) that pair their entities, with each other entity
+# they name, as (x, y, doc) with x < y.
 _PAIRS_AROUND = (
     "SELECT CASE WHEN a.corpus_entity < b.corpus_entity THEN a.corpus_entity"
     " ELSE b.corpus_entity END AS x,"
@@ -162,6 +162,8 @@ class EntityIndex:
             self._link(seq, entity_id, label, profile, pool) for entity_id, label, profile in found
         ]
         self._insert_event_roles(seq, analysis)
+        if len(linked) > MAX_PAIRED_LINKS:
+            self._conn.execute("INSERT INTO crowded_documents (doc) VALUES (?)", (seq,))
         self._count_documents(linked, +1)
         self._count_pairs(seq, linked, +1)
 
@@ -169,7 +171,7 @@ class EntityIndex:
         """Record which of the already linked document's entities take part in which of its
         events (for a store made before events were kept), and count them into its pairs."""
         self._insert_event_roles(seq, analysis)
-        if self._conn.execute(f"SELECT {_paired('?')}", (seq, MAX_PAIRED_LINKS)).fetchone()[0]:
+        if self._conn.execute(f"SELECT {_paired('?')}", (seq,)).fetchone()[0]:
             self._conn.executemany(
                 "UPDATE entity_pairs SET events = events + ? WHERE x = ? AND y = ?",
                 ((n, x, y) for (x, y), n in sorted(self._event_pairs(seq).items())),
@@ -257,9 +259,9 @@ class EntityIndex:
             self._conn.execute(
                 "INSERT INTO entity_pairs (x, y, docs) SELECT x, y, count(DISTINCT doc)"
                 f" FROM ({_PAIRS_AROUND}) AS pairs GROUP BY x, y ON CONFLICT (x, y) DO NOTHING",
-                (cid, MAX_PAIRED_LINKS),
+                (cid,),
             )
-            rows = self._conn.execute(_EVENTS_AROUND, (cid, cid, MAX_PAIRED_LINKS)).fetchall()
+            rows = self._conn.execute(_EVENTS_AROUND, (cid, cid)).fetchall()
             self._conn.executemany(
                 "UPDATE entity_pairs SET events = ? WHERE x = ? AND y = ?",
                 ((int(n), min(cid, other), max(cid, other)) for other, n in rows),
@@ -462,15 +464,14 @@ class EntityIndex:
 
     def _shared_documents(self, rare: int, other: int) -> tuple[str, ...]:
         # The first documents in order of the index, not all of them sorted: an edge between
-        # two much-mentioned entities is in thousands. Walked from the end with fewer documents
-        # and checked for crowding only where both are, since most edges join a hub in
-        # thousands of documents to an entity in a few.
+        # two much-mentioned entities is in thousands. Walked from the end with fewer documents,
+        # since most edges join a hub in thousands of documents to an entity in a few.
         rows = self._conn.execute(
             "SELECT d.id FROM documents AS d WHERE d.seq IN (SELECT DISTINCT a.doc"
             " FROM entity_links AS a JOIN entity_links AS b ON b.doc = a.doc"
             f" AND b.corpus_entity = ? WHERE a.corpus_entity = ? AND {_paired('b.doc')}"
             " ORDER BY a.doc LIMIT ?) ORDER BY d.seq",
-            (other, rare, MAX_PAIRED_LINKS, EDGE_EVIDENCE),
+            (other, rare, EDGE_EVIDENCE),
         ).fetchall()
         return tuple(r[0] for r in rows)
 
