@@ -25,9 +25,6 @@ from scrutiny.store.base import CorpusEntity, EntityEdge, EntityMember
 from scrutiny.store.dbapi import Connection, chunked
 
 MAX_QUERY_LIMIT = 1_000
-# Members only break ties between equally good candidates; counting past this would make adding
-# a document slower the more often the entity was seen before.
-MEMBERS_COUNTED = 1_000
 MAX_GRAPH_EDGES = 100_000
 # A document linking more entities than this is a list (a directory, a roll of names), not a
 # context: its entities are not paired in the graph, which would take n² pairs from it. It is
@@ -80,7 +77,7 @@ class _Candidate:
     id: int
     type: str
     profile: Profile
-    members: int
+    members: int  # documents linking it: of equally good candidates, the most mentioned wins
 
 
 class _Pool:
@@ -92,6 +89,7 @@ class _Pool:
         self._fetch = fetch
         self._by_key: dict[str, set[int]] = {}
         self._entities: dict[int, _Candidate] = {}
+        self._linked: set[int] = set()
 
     def load(self, keys: Iterable[str]) -> None:
         missing = sorted(set(keys) - self._by_key.keys())
@@ -119,8 +117,11 @@ class _Pool:
         self._filed(cid, keys)
 
     def linked(self, cid: int) -> None:
-        c = self._entities[cid]
-        self._entities[cid] = replace(c, members=min(c.members + 1, MEMBERS_COUNTED))
+        """Count the document in once, however many of its entities link to ``cid``."""
+        if cid not in self._linked:
+            self._linked.add(cid)
+            c = self._entities[cid]
+            self._entities[cid] = replace(c, members=c.members + 1)
 
     def _filed(self, cid: int, keys: set[str]) -> None:
         # Keys not loaded yet are read from the database when asked for, new rows included.
@@ -299,12 +300,10 @@ class EntityIndex:
         rows: list[Any] = []
         for chunk in chunked(keys):
             rows += self._conn.execute(
-                "SELECT k.key, c.id, c.type, c.grp, c.names, c.roles,"
-                " (SELECT count(*) FROM (SELECT 1 FROM entity_links AS l"
-                "  WHERE l.corpus_entity = c.id LIMIT ?) AS counted) AS members"
+                "SELECT k.key, c.id, c.type, c.grp, c.names, c.roles, c.docs AS members"
                 " FROM corpus_keys AS k JOIN corpus_entities AS c ON c.id = k.corpus_entity"
                 f" WHERE k.key IN ({','.join('?' * len(chunk))})",
-                (MEMBERS_COUNTED, *chunk),
+                chunk,
             ).fetchall()
         return rows
 
