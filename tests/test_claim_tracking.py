@@ -151,6 +151,9 @@ def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) 
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
+    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
+    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
+    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
     conn.execute("PRAGMA user_version = 9")
     conn.close()
     with SQLiteStore.open(path) as store:

@@ -463,6 +463,9 @@ def test_a_store_made_before_crowded_documents_were_listed_lists_them_on_open(
     assert len(listed) == 1
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("DROP TABLE crowded_documents")  # as a store made before migration 0013
+    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
+    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
+    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
     conn.execute("PRAGMA user_version = 12")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -483,6 +486,9 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
+    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
+    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
+    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
     conn.execute("PRAGMA user_version = 7")
     conn.close()
     with SQLiteStore.open(path) as store:
@@ -507,6 +513,9 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
     conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
     conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
+    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
+    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
+    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
     conn.execute("PRAGMA user_version = 4")
     conn.close()
     with SQLiteStore.open(path) as store:

@@ -113,7 +113,9 @@ def test_a_read_about_one_thing_reads_no_corpus_table_whole(store: SQLiteStore, 
 
 
 def _plans(store: SQLiteStore, read: Callable[[], object]) -> list[str]:
-    selects = [sql for sql in traced(store, read) if sql.lstrip().upper().startswith("SELECT")]
+    selects = [
+        sql for sql in traced(store, read) if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     return [row[3] for sql in selects for row in store._conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
 
 
@@ -141,6 +143,13 @@ def test_facets_and_filters_read_annotations_and_entities_from_an_index_alone(
     for alias in ("a", "e"):
         reads = [s for s in steps if s.startswith(f"SEARCH {alias} ")]
         assert reads and all("COVERING INDEX" in s for s in reads), reads
+
+
+def test_claim_clusters_and_their_oldest_claims_come_in_index_order(store: SQLiteStore) -> None:
+    # A sort of their own would read every cluster, or every claim of a cluster repeated in
+    # thousands of documents, to show the first few.
+    steps = _plans(store, lambda: store.claim_clusters(min_documents=1, limit=50))
+    assert steps and not [s for s in steps if "TEMP B-TREE" in s]
 
 
 def test_facets_match_the_query_once(store: SQLiteStore) -> None:

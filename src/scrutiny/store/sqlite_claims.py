@@ -26,6 +26,8 @@ MAX_CLUSTERS = 1_000
 # the claims it resembles were repeated.
 REPRESENTATIVES = 8
 MAX_CLAIMS_SHOWN = 50  # per cluster; ``documents`` counts them all
+# The day of a claim whose document has no published date: after every dated one.
+UNDATED = "9999"
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -62,15 +64,29 @@ class ClaimIndex:
         self._conn = conn
 
     def index_document(self, seq: int, prints: list[ClaimPrint]) -> None:
+        if not prints:
+            return
         keyed = [(p, fp.band_keys(p.signature)) for p in prints]
         candidates, earlier = self._earlier(seq, [keys for _, keys in keyed])
+        published, added = self._conn.execute(
+            "SELECT nullif(published, ''), added FROM documents WHERE seq = ?", (seq,)
+        ).fetchone()
         joined: set[int] = set()
         for n, (p, keys) in enumerate(keyed):
             cluster, similarity = _best_cluster(p, [earlier[i] for i in candidates.get(n, ())])
             row = self._conn.execute(
-                "INSERT INTO claim_prints (doc, claim_id, cluster, similarity, numbers, signature)"
-                " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (seq, p.claim_id, cluster or 0, similarity, p.numbers, fp.to_bytes(p.signature)),
+                "INSERT INTO claim_prints"
+                " (doc, claim_id, cluster, similarity, numbers, signature, day)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    seq,
+                    p.claim_id,
+                    cluster or 0,
+                    similarity,
+                    p.numbers,
+                    fp.to_bytes(p.signature),
+                    published or UNDATED,
+                ),
             ).fetchone()
             pid = int(row[0])
             joined.add(pid if cluster is None else cluster)
@@ -81,16 +97,11 @@ class ClaimIndex:
             self._conn.executemany(
                 "INSERT INTO claim_bands (key, print) VALUES (?, ?)", ((k, pid) for k in keys)
             )
-        self._count_document(seq, joined)
+        self._count_document(joined, published, added)
 
-    def _count_document(self, seq: int, clusters: set[int]) -> None:
+    def _count_document(self, clusters: set[int], published: str | None, added: str) -> None:
         """Count the document once in each cluster one of its claims joined, and let its dates
         move the clusters' first-seen dates earlier."""
-        if not clusters:
-            return
-        published, added = self._conn.execute(
-            "SELECT nullif(published, ''), added FROM documents WHERE seq = ?", (seq,)
-        ).fetchone()
         # A NULL date compares as unknown, so the CASEs keep the stored date (or take the new one
         # when none is stored).
         self._conn.executemany(
@@ -173,20 +184,17 @@ class ClaimIndex:
         ]
 
     def _claims(self, cluster: int) -> Iterator[TrackedClaim]:
-        """The first MAX_CLAIMS_SHOWN claims of a cluster: oldest published first, undated last."""
-        # The claims shown are picked first, from the dates alone; only they are then joined with
-        # their annotations and text (a third faster on clusters of 5,000 documents).
+        """The first MAX_CLAIMS_SHOWN claims of a cluster: oldest published first, undated last,
+        the earliest stored first among those of one day."""
+        # The oldest claims come first in the (cluster, day, doc, id) index: only those shown
+        # are read, however many documents repeat the claim.
         rows = self._conn.execute(
-            "WITH shown AS (SELECT cp.id, cp.doc, cp.claim_id, cp.similarity,"
-            " coalesce(nullif(d.published, ''), '9999') AS day, d.id AS doc_id"
-            " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
-            " WHERE cp.cluster = ? ORDER BY day, doc_id, cp.id LIMIT ?)"
-            " SELECT d.id, d.title, d.source, d.published, a.char_start, a.char_end,"
+            "SELECT d.id, d.title, d.source, d.published, a.char_start, a.char_end,"
             " substr(d.text, a.char_start + 1, a.char_end - a.char_start) AS text,"
-            f" {self.CHECKWORTHINESS} AS cw, shown.similarity"
-            " FROM shown JOIN documents AS d ON d.seq = shown.doc"
-            " JOIN annotations AS a ON a.doc = shown.doc AND a.id = shown.claim_id"
-            " ORDER BY shown.day, shown.doc_id, shown.id",
+            f" {self.CHECKWORTHINESS} AS cw, cp.similarity"
+            " FROM claim_prints AS cp JOIN documents AS d ON d.seq = cp.doc"
+            " JOIN annotations AS a ON a.doc = cp.doc AND a.id = cp.claim_id"
+            " WHERE cp.cluster = ? ORDER BY cp.day, cp.doc, cp.id LIMIT ?",
             (cluster, MAX_CLAIMS_SHOWN),
         )
         for r in rows:
