@@ -68,10 +68,12 @@ FILTER_SNIPPET_CHARS = 200  # a hit found by filters alone has no matched words 
 MAX_FACET_DOCS = 10_000
 FACET_VALUES = 20
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
-# SQLite drops duplicate pairs as they come, so the limit stops the join early.
+# SQLite drops duplicate pairs as they come, so the limit stops the join early. The document's
+# own keys are the outer loop, read by doc (see similar()).
 _PASSAGE_PAIRS_SQL = passage_pairs_sql(
-    "SELECT DISTINCT mb.passage AS mine, ob.passage AS theirs FROM lsh_bands AS mb"
-    " JOIN lsh_bands AS ob ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
+    "SELECT DISTINCT mb.passage AS mine, ob.passage AS theirs"
+    " FROM lsh_bands AS mb INDEXED BY lsh_bands_doc CROSS JOIN lsh_bands AS ob"
+    " ON ob.kind = mb.kind AND ob.key = mb.key AND ob.doc != ?"
     " WHERE mb.doc = ? AND mb.kind = ? LIMIT ?"
 )
 # bm25 column weights: a word in the title says more about the document than one in the text.
@@ -524,9 +526,12 @@ class SQLiteStore:
             own = self._signatures(seq)
             if own is None:
                 return []
+            # This document's keys, read by doc, are the outer loop: offered the (kind, key, doc)
+            # index, SQLite's planner would walk every key of a kind (50 million rows at 100,000
+            # documents) and look each up among this document's or filter it by doc.
             candidates = self._conn.execute(
-                "SELECT o.doc, count(*) AS shared FROM lsh_bands AS m"
-                " JOIN lsh_bands AS o ON o.kind = m.kind AND o.key = m.key AND o.doc != m.doc"
+                "SELECT o.doc, count(*) AS shared FROM lsh_bands AS m INDEXED BY lsh_bands_doc"
+                " CROSS JOIN lsh_bands AS o ON o.kind = m.kind AND o.key = m.key AND o.doc != m.doc"
                 " WHERE m.doc = ? AND m.kind IN (?, ?)"
                 " GROUP BY o.doc ORDER BY shared DESC, o.doc LIMIT ?",
                 (seq, _DOC_SHINGLES, _DOC_WORDS, MAX_CANDIDATES),
