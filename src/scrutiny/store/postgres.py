@@ -65,10 +65,10 @@ from scrutiny.store.sqlite_claims import ClaimIndex, _Earlier, claim_prints
 from scrutiny.store.sqlite_entities import EntityIndex
 
 _DOC_SHINGLES, _DOC_WORDS, _PASSAGE = 1, 2, 3
-# Each of the document's band keys takes at most MAX_CANDIDATES passages: made distinct by a
-# hash, as PostgreSQL does, every candidate row was read before the limit (3.8 s at 100,000
-# documents, where a passage has copies in thousands; 0.1 s so). If any key has that many, the
-# limit is reached anyway; if none has, nothing is left out.
+# PostgreSQL drops duplicate pairs with a hash, which reads every candidate row before the
+# limit (3.8 s at 100,000 documents, where a passage has copies in thousands), so each of the
+# document's band keys takes at most MAX_CANDIDATES passages first (0.1 s). If any key has that
+# many, the limit is reached anyway; if none has, nothing is left out.
 _PASSAGE_PAIRS_SQL = passage_pairs_sql(
     "SELECT DISTINCT mb.passage AS mine, ob.passage AS theirs FROM lsh_bands AS mb"
     " CROSS JOIN LATERAL (SELECT o.passage FROM lsh_bands AS o WHERE o.kind = mb.kind"
