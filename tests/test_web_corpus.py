@@ -267,3 +267,23 @@ def test_graph_exports_as_graphml_and_gexf(client: TestClient) -> None:
         r = client.get("/api/v1/graph/export", params={"format": fmt})
         assert r.status_code == 200
         assert ET.fromstring(r.content).tag.endswith(tag)
+
+
+def test_a_big_entity_s_page_reads_one_page_of_documents(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each document on the page is read whole; an entity named in thousands must not read them
+    # all to show its page.
+    monkeypatch.setattr("scrutiny.web.corpus.PAGE_DOCUMENTS", 1)
+    found = client.get(f"{API}/entities", params={"q": ""}).json()["entities"]
+    big = next(e for e in found if e["documents"] >= 2)
+    rows = []
+    for page in range(1, big["documents"] + 1):
+        text = client.get(f"/entities/{big['id']}", params={"page": page}).text
+        docs = set(re.findall(r'<td><a href="/documents/(sha256:[0-9a-f]+)">', text))
+        assert len(docs) == 1, page
+        rows += docs
+        assert f"documents {page}–{page} of {big['documents']}" in text
+        newer = f'href="/entities/{big["id"]}?page={page + 1}"'
+        assert (newer in text) == (page < big["documents"])
+    assert len(set(rows)) == big["documents"]  # every document on one page or another

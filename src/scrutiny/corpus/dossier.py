@@ -19,11 +19,16 @@ MAX_MENTIONS = 50  # per document; the count is always complete
 def entity_dossier(store: Store, entity: int) -> dict[str, Any]:
     """The dossier of corpus entity ``entity``, documents oldest first."""
     corpus, members = store.corpus_entity(entity)
+    return {"entity": entity_summary(corpus), "documents": dossier_documents(store, members)}
+
+
+def dossier_documents(store: Store, members: list[EntityMember]) -> list[dict[str, Any]]:
+    """The dossier's part for the documents of ``members``, in their order; each document is
+    read whole, so a caller showing part of a big entity passes that part only."""
     by_doc: dict[str, list[EntityMember]] = {}
     for m in members:
         by_doc.setdefault(m.doc_id, []).append(m)
-    documents = [_document(store.get(doc_id), linked) for doc_id, linked in by_doc.items()]
-    return {"entity": entity_summary(corpus), "documents": documents}
+    return [_document(store.get(doc_id), linked) for doc_id, linked in by_doc.items()]
 
 
 def entity_summary(e: CorpusEntity) -> dict[str, Any]:
