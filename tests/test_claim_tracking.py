@@ -99,6 +99,9 @@ def test_a_much_repeated_claim_indexes_only_its_first_occurrences(store: Store) 
     (cluster,) = store.claim_clusters()
     assert cluster.documents == REPRESENTATIVES + 5  # every repeat still joins the cluster
     assert _sql(store, "SELECT count(DISTINCT print) FROM claim_bands") == [(REPRESENTATIVES,)]
+    # The others are never compared again and keep no signature.
+    signed = "SELECT count(*) FROM claim_prints WHERE length(signature) > 0"
+    assert _sql(store, signed) == [(REPRESENTATIVES,)]
 
 
 def test_a_cluster_shows_its_oldest_claims_and_counts_them_all(
@@ -159,3 +162,25 @@ def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) 
     with SQLiteStore.open(path) as store:
         (cluster,) = store.claim_clusters()
         assert (cluster.documents, cluster.first_seen) == (2, "2015-02-01")
+
+
+def test_a_store_made_before_version_16_drops_the_signatures_never_read(tmp_path: Path) -> None:
+    from scrutiny.store.sqlite_claims import REPRESENTATIVES
+
+    path = tmp_path / "old.db"
+    with SQLiteStore.open(path) as store:
+        for i in range(REPRESENTATIVES + 3):
+            store.add(_doc(f"copy {i}", f"2015-01-{i + 1:02d}", CLAIM))
+        (before,) = store.claim_clusters()
+    conn = sqlite3.connect(path, isolation_level=None)
+    # As version 15 stored them: every claim with its signature.
+    conn.execute("UPDATE claim_prints SET signature = zeroblob(512) WHERE length(signature) = 0")
+    conn.execute("PRAGMA user_version = 15")
+    conn.close()
+    with SQLiteStore.open(path) as store:
+        signed = "SELECT count(*) FROM claim_prints WHERE length(signature) > 0"
+        assert _sql(store, signed) == [(REPRESENTATIVES,)]
+        assert store.claim_clusters() == [before]
+        store.add(_doc("one more", "2016-01-01", CLAIM))  # still found through the others
+        (after,) = store.claim_clusters()
+        assert after.documents == before.documents + 1
