@@ -135,6 +135,20 @@ def test_get_returns_exactly_what_was_added(store: Store) -> None:
     assert [x.id for x in back.annotations] == ["l1", "s1", "e1", "m1"]
 
 
+def test_get_reads_only_the_layers_asked_for(store: Store) -> None:
+    a = make_analysis(ARREST)
+    store.add(a)
+    layers = sorted({x.layer for x in a.annotations})
+    wanted = (layers[0], "no such layer")
+    part = store.get(a.document.id, layers=wanted)
+    assert part.document == a.document
+    assert part.annotations == tuple(x for x in a.annotations if x.layer in wanted)
+    assert part.provenance == {k: v for k, v in a.provenance.items() if k in wanted}
+    assert part.layer(layers[0]) and not part.layer(layers[1])
+    nothing = store.get(a.document.id, layers=())
+    assert nothing.annotations == () and nothing.provenance == {}
+
+
 def test_annotation_order_is_kept_not_sorted(store: Store) -> None:
     a = make_analysis(ARREST)
     shuffled = Analysis(a.document, tuple(reversed(a.annotations)), a.provenance)

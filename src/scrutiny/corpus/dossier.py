@@ -14,6 +14,7 @@ from scrutiny.model import Analysis, Annotation
 from scrutiny.store.base import CorpusEntity, EntityMember, Store
 
 MAX_MENTIONS = 50  # per document; the count is always complete
+LAYERS = ("mention", "role", "event")  # what a dossier reads of each document
 
 
 def entity_dossier(store: Store, entity: int) -> dict[str, Any]:
@@ -28,7 +29,9 @@ def dossier_documents(store: Store, members: list[EntityMember]) -> list[dict[st
     by_doc: dict[str, list[EntityMember]] = {}
     for m in members:
         by_doc.setdefault(m.doc_id, []).append(m)
-    return [_document(store.get(doc_id), linked) for doc_id, linked in by_doc.items()]
+    return [
+        _document(store.get(doc_id, layers=LAYERS), linked) for doc_id, linked in by_doc.items()
+    ]
 
 
 def entity_summary(e: CorpusEntity) -> dict[str, Any]:

@@ -13,7 +13,7 @@ docs/store.md ("PostgreSQL") says how to run one.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import partial
 from types import TracebackType
@@ -56,6 +56,7 @@ from scrutiny.store.records import (
     blob,
     check_storable,
     dumps,
+    layer_filter,
     now,
     passage_pairs_sql,
     signature,
@@ -327,8 +328,8 @@ class PostgresStore:
             self._plain(lambda: scalar(self._conn.execute("SELECT count(*) FROM documents")))
         )
 
-    def get(self, doc_id: str) -> Analysis:
-        return self._read(lambda: self._load(self._find(doc_id)))
+    def get(self, doc_id: str, *, layers: Collection[str] | None = None) -> Analysis:
+        return self._read(lambda: self._load(self._find(doc_id), layers))
 
     def iter_analyses(self) -> Iterator[Analysis]:
         # The keys are read first and each analysis loaded on demand, so memory stays flat and
@@ -491,8 +492,10 @@ class PostgresStore:
             f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
 
-    def _load(self, row: Row) -> Analysis:
+    def _load(self, row: Row, layers: Collection[str] | None = None) -> Analysis:
         seq = row["seq"]
+        only, wanted = layer_filter(layers)
+        params = (seq, *wanted)
         document = Document(
             id=row["id"],
             text=row["text"],
@@ -516,15 +519,15 @@ class PostgresStore:
             )
             for a in self._conn.execute(
                 "SELECT id, layer, char_start, char_end, label, analyzer, version, confidence,"
-                " attrs FROM annotations WHERE doc = ? ORDER BY ord",
-                (seq,),
+                f" attrs FROM annotations WHERE doc = ?{only} ORDER BY ord",
+                params,
             )
         )
         provenance = {
             p["layer"]: {"analyzer": p["analyzer"], "version": p["version"]}
             for p in self._conn.execute(
-                "SELECT layer, analyzer, version FROM provenance WHERE doc = ? ORDER BY ord",
-                (seq,),
+                f"SELECT layer, analyzer, version FROM provenance WHERE doc = ?{only} ORDER BY ord",
+                params,
             )
         }
         return Analysis(document, annotations, provenance)

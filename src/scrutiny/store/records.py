@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,17 @@ from scrutiny.store.base import SNIPPET_END, SNIPPET_START
 # A band key shared by thousands of documents (boilerplate) must not make one lookup scan them all:
 # candidates sharing the most bands are compared first, and only this many (both stores).
 MAX_CANDIDATES = 500
+
+
+def layer_filter(layers: Collection[str] | None) -> tuple[str, tuple[str, ...]]:
+    """An SQL condition on a ``layer`` column keeping ``layers`` (every row for None), starting
+    with `` AND``, and its parameters."""
+    if layers is None:
+        return "", ()
+    wanted = tuple(sorted(set(layers)))
+    if not wanted:
+        return " AND false", ()
+    return f" AND layer IN ({','.join('?' * len(wanted))})", wanted
 
 
 def passage_pairs_sql(pairs: str) -> str:

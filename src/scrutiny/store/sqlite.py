@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import resources
@@ -42,7 +42,7 @@ from scrutiny.store.base import (
     parse_doc_id,
     parse_query,
 )
-from scrutiny.store.records import MAX_CANDIDATES, passage_pairs_sql
+from scrutiny.store.records import MAX_CANDIDATES, layer_filter, passage_pairs_sql
 from scrutiny.store.records import Prints as _Prints
 from scrutiny.store.records import blob as _blob
 from scrutiny.store.records import check_storable as _check_storable
@@ -370,9 +370,9 @@ class SQLiteStore:
             (n,) = self._conn.execute("SELECT count(*) FROM documents").fetchone()
         return int(n)
 
-    def get(self, doc_id: str) -> Analysis:
+    def get(self, doc_id: str, *, layers: Collection[str] | None = None) -> Analysis:
         with self._errors(), self._read():
-            return self._load(self._find(doc_id))
+            return self._load(self._find(doc_id), layers)
 
     def iter_analyses(self) -> Iterator[Analysis]:
         # The list of keys is read first and each analysis loaded on demand, so memory stays flat
@@ -623,8 +623,10 @@ class SQLiteStore:
         found: sqlite3.Row = rows[0]
         return found
 
-    def _load(self, row: sqlite3.Row) -> Analysis:
+    def _load(self, row: sqlite3.Row, layers: Collection[str] | None = None) -> Analysis:
         seq = row["seq"]
+        only, wanted = layer_filter(layers)
+        params = (seq, *wanted)
         document = Document(
             id=row["id"],
             text=row["text"],
@@ -647,14 +649,15 @@ class SQLiteStore:
                 attrs=json.loads(a["attrs"]),
             )
             for a in self._conn.execute(
-                "SELECT * FROM annotations WHERE doc = ? ORDER BY ord", (seq,)
+                f"SELECT * FROM annotations WHERE doc = ?{only} ORDER BY ord", params
             )
         )
         provenance = {
             p["layer"]: {"analyzer": p["analyzer"], "version": p["version"]}
             for p in self._conn.execute(
-                "SELECT layer, analyzer, version FROM provenance WHERE doc = ? ORDER BY rowid",
-                (seq,),
+                f"SELECT layer, analyzer, version FROM provenance WHERE doc = ?{only}"
+                " ORDER BY rowid",
+                params,
             )
         }
         return Analysis(document, annotations, provenance)

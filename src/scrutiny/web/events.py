@@ -37,6 +37,7 @@ api = APIRouter(
 )
 pages = APIRouter(include_in_schema=False)
 MAX_DOCUMENTS = 200  # analyses read for one timeline (a few ms each)
+LAYERS = ("entity", "event")  # what a timeline row is made of: the rest is not read
 PAGE_EVENTS = 1_000  # rows the page lists; the API's limit goes as far
 EventType = Annotated[str | None, Query(max_length=40, description="only events of this type")]
 
@@ -60,7 +61,7 @@ def build(store: Store, centre: CorpusEntity | None) -> Timeline:
     else:
         ids = [d.id for d in store.documents(limit=MAX_DOCUMENTS + 1)]
     capped = len(ids) > MAX_DOCUMENTS
-    analyses = {doc_id: store.get(doc_id) for doc_id in ids[:MAX_DOCUMENTS]}
+    analyses = {doc_id: store.get(doc_id, layers=LAYERS) for doc_id in ids[:MAX_DOCUMENTS]}
     rows: list[TimelineEntry] = []
     for doc_id, analysis in analyses.items():
         found = _entries(analysis)
