@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from scrutiny.model import Analysis, Document
@@ -43,3 +44,37 @@ def analyze_with(text: str, *analyzers: Analyzer, published: str | None = None) 
 
     doc = Document.from_text(text, published=published)
     return Pipeline([LanguageAnalyzer(), ParseAnalyzer(), *analyzers]).analyze(doc)
+
+
+# What migrations 10 to 16 changed in tables an older store already had, newest first so that each
+# is undone before what it built on. The other migrations since 9 can simply run again.
+_LATER_MIGRATIONS = (
+    (
+        14,
+        (
+            "DROP INDEX claim_prints_cluster",
+            "ALTER TABLE claim_prints DROP COLUMN day",
+            "CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)",
+        ),
+    ),
+    (13, ("DROP TABLE crowded_documents",)),
+    (12, ("DROP INDEX corpus_entities_docs", "ALTER TABLE corpus_entities DROP COLUMN docs")),
+    (10, ("DROP TABLE claim_clusters",)),
+)
+
+
+def wind_back(path: Path, version: int, *statements: str) -> None:
+    """Make the SQLite store file at ``path`` look as schema ``version`` made it, so that opening
+    it migrates it again: undo what migrations 10 and later changed, run ``statements`` (what
+    the caller's older migrations added), and set the version."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for since, undo in _LATER_MIGRATIONS:
+            if version < since:
+                for sql in undo:
+                    conn.execute(sql)
+        for sql in statements:
+            conn.execute(sql)
+        conn.execute(f"PRAGMA user_version = {version:d}")
+    finally:
+        conn.close()

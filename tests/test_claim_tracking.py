@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers import wind_back
 from pg_server import BACKENDS, open_backend
 from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.model import Analysis, Annotation, Document, Span
@@ -74,18 +74,15 @@ def test_claims_stored_before_tracking_are_indexed_on_open(tmp_path: Path) -> No
     with SQLiteStore.open(path) as store:
         store.add(_doc("one", "2015-01-01", CLAIM))
         store.add(_doc("two", "2015-02-01", CLAIM))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE claim_bands")
-    conn.execute("DROP TABLE claim_prints")
-    conn.execute("DROP TABLE event_roles")
-    conn.execute("DROP INDEX entity_links_doc_entity")  # added by migration 0007
-    conn.execute("DROP TABLE entity_pairs")  # added by migration 0008
-    conn.execute("DROP TABLE claim_clusters")  # added by migration 0010
-    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
-    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
-    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
-    conn.execute("PRAGMA user_version = 3")
-    conn.close()
+    wind_back(
+        path,
+        3,
+        "DROP TABLE claim_bands",
+        "DROP TABLE claim_prints",
+        "DROP TABLE event_roles",
+        "DROP INDEX entity_links_doc_entity",  # added by migration 0007
+        "DROP TABLE entity_pairs",  # added by migration 0008
+    )
     with SQLiteStore.open(path) as store:
         (cluster,) = store.claim_clusters()
         assert cluster.documents == 2
@@ -149,16 +146,7 @@ def test_a_store_made_before_cluster_counts_counts_them_on_open(tmp_path: Path) 
     with SQLiteStore.open(path) as store:
         store.add(_doc("one", "", CLAIM))
         store.add(_doc("two", "2015-02-01", CLAIM))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE claim_clusters")  # as a store made before migration 0010
-    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
-    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
-    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
-    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
-    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
-    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
-    conn.execute("PRAGMA user_version = 9")
-    conn.close()
+    wind_back(path, 9)  # as a store made before migration 0010
     with SQLiteStore.open(path) as store:
         (cluster,) = store.claim_clusters()
         assert (cluster.documents, cluster.first_seen) == (2, "2015-02-01")
@@ -172,11 +160,9 @@ def test_a_store_made_before_version_16_drops_the_signatures_never_read(tmp_path
         for i in range(REPRESENTATIVES + 3):
             store.add(_doc(f"copy {i}", f"2015-01-{i + 1:02d}", CLAIM))
         (before,) = store.claim_clusters()
-    conn = sqlite3.connect(path, isolation_level=None)
     # As version 15 stored them: every claim with its signature.
-    conn.execute("UPDATE claim_prints SET signature = zeroblob(512) WHERE length(signature) = 0")
-    conn.execute("PRAGMA user_version = 15")
-    conn.close()
+    signing = "UPDATE claim_prints SET signature = zeroblob(512) WHERE length(signature) = 0"
+    wind_back(path, 15, signing)
     with SQLiteStore.open(path) as store:
         signed = "SELECT count(*) FROM claim_prints WHERE length(signature) > 0"
         assert _sql(store, signed) == [(REPRESENTATIVES,)]

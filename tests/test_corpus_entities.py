@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from itertools import combinations, product
@@ -12,6 +11,7 @@ from typing import Any, cast
 
 import pytest
 
+from helpers import wind_back
 from pg_server import BACKENDS, open_backend
 from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.corpus.resolve import compare, fold, profile_of, skeleton
@@ -253,20 +253,9 @@ def test_documents_stored_before_resolution_are_linked_on_open(tmp_path: Path) -
         store.add(_doc("a", ("Almazbek Atambayev", "PERSON", ())))
         store.add(_doc("b", ("Atambaev", "PERSON", ())))
     # Take the file back to schema version 2, as a store made before migration 0003 was.
-    conn = sqlite3.connect(path, isolation_level=None)
     tables = ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    for table in (
-        *tables,
-        "claim_bands",
-        "claim_prints",
-        "event_roles",
-        "entity_pairs",
-        "claim_clusters",
-    ):
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
-    conn.execute("PRAGMA user_version = 2")
-    conn.close()
+    tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs")
+    wind_back(path, 2, *(f"DROP TABLE {table}" for table in tables))
     with SQLiteStore.open(path) as store:
         assert store.schema_version == len(load_migrations())
         (one,) = store.corpus_entities("Atambayev")
@@ -461,13 +450,7 @@ def test_a_store_made_before_crowded_documents_were_listed_lists_them_on_open(
         store.add(_doc("a", (surnames[1], "PERSON", ()), ("Osh", "GPE", ())))
         listed = _sql(store, "SELECT doc FROM crowded_documents")
     assert len(listed) == 1
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE crowded_documents")  # as a store made before migration 0013
-    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
-    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
-    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
-    conn.execute("PRAGMA user_version = 12")
-    conn.close()
+    wind_back(path, 12)  # as a store made before migration 0013
     with SQLiteStore.open(path) as store:
         assert _sql(store, "SELECT doc FROM crowded_documents") == listed
         (edge,) = store.entity_graph()[1]
@@ -480,17 +463,7 @@ def test_a_store_made_before_pair_counts_counts_its_pairs_on_open(tmp_path: Path
         store.add(_doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ())))
         b = _doc("b", ("Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()), ("Osh", "GPE", ()))
         store.add(_with_event(b, ("e0", "agent"), ("e2", "place")))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE entity_pairs")  # as a store made before migration 0008
-    conn.execute("DROP TABLE claim_clusters")  # and 0010
-    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
-    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
-    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
-    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
-    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
-    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
-    conn.execute("PRAGMA user_version = 7")
-    conn.close()
+    wind_back(path, 7, "DROP TABLE entity_pairs")  # as a store made before migration 0008
     with SQLiteStore.open(path) as store:
         assert sorted((e.weight, e.events) for e in store.entity_graph()[1]) == [
             (1, 0),
@@ -505,19 +478,13 @@ def test_events_stored_before_event_roles_are_indexed_on_open(tmp_path: Path) ->
     both = _doc("a", ("Rafik Kamalov", "PERSON", ()), ("Karasuu", "GPE", ()))
     with SQLiteStore.open(path) as store:
         store.add(_with_event(both, ("e0", "patient"), ("e1", "place")))
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("DROP TABLE event_roles")  # as a store made before migration 0005
-    conn.execute("DROP INDEX entity_links_doc_entity")  # and before 0007
-    conn.execute("DROP TABLE entity_pairs")  # and before 0008
-    conn.execute("DROP TABLE claim_clusters")  # and 0010
-    conn.execute("DROP INDEX corpus_entities_docs")  # and 0012
-    conn.execute("ALTER TABLE corpus_entities DROP COLUMN docs")
-    conn.execute("DROP TABLE crowded_documents")  # added by migration 0013
-    conn.execute("DROP INDEX claim_prints_cluster")  # and 0014
-    conn.execute("ALTER TABLE claim_prints DROP COLUMN day")
-    conn.execute("CREATE INDEX claim_prints_cluster ON claim_prints (cluster, doc)")
-    conn.execute("PRAGMA user_version = 4")
-    conn.close()
+    wind_back(
+        path,
+        4,
+        "DROP TABLE event_roles",  # as a store made before migration 0005
+        "DROP INDEX entity_links_doc_entity",  # and before 0007
+        "DROP TABLE entity_pairs",  # and before 0008
+    )
     with SQLiteStore.open(path) as store:
         (edge,) = store.entity_graph()[1]
         assert edge.events == 1

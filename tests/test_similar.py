@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import PTC, SEED
+from helpers import PTC, SEED, wind_back
 from pg_server import BACKENDS, open_backend
 from pg_server import pg_server as pg_server  # the session fixture, found by pytest here
 from scrutiny.model import Analysis, Document
@@ -126,15 +125,10 @@ def test_documents_stored_before_fingerprints_are_fingerprinted_on_open(tmp_path
         store.add(_analysis(seed, "seed"))
         store.add(_analysis(seed.replace("Atambayev", "Atambaev"), "edited"))
     # Take the file back to schema version 1, as a store made before migration 0002 was.
-    conn = sqlite3.connect(path, isolation_level=None)
     tables = ("lsh_bands", "passages", "fingerprints")
     tables += ("entity_links", "corpus_keys", "corpus_entities", "entity_decisions")
-    tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs", "claim_clusters")
-    tables += ("crowded_documents",)
-    for table in tables:
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("PRAGMA user_version = 1")
-    conn.close()
+    tables += ("claim_bands", "claim_prints", "event_roles", "entity_pairs")
+    wind_back(path, 1, *(f"DROP TABLE {table}" for table in tables))
     with SQLiteStore.open(path) as store:
         seed_id = Document.from_text(seed).id
         assert [s.title for s in store.similar(seed_id)] == ["edited"]
