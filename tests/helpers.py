@@ -46,9 +46,17 @@ def analyze_with(text: str, *analyzers: Analyzer, published: str | None = None) 
     return Pipeline([LanguageAnalyzer(), ParseAnalyzer(), *analyzers]).analyze(doc)
 
 
-# What migrations 10 to 16 changed in tables an older store already had, newest first so that each
+# What migrations 10 to 17 changed in tables an older store already had, newest first so that each
 # is undone before what it built on. The other migrations since 9 can simply run again.
 _LATER_MIGRATIONS = (
+    (
+        17,
+        (
+            "DROP INDEX entity_pairs_tier",
+            "ALTER TABLE entity_pairs DROP COLUMN tier",
+            "CREATE INDEX entity_pairs_weight ON entity_pairs (docs DESC, x, y)",
+        ),
+    ),
     (
         14,
         (

@@ -428,6 +428,31 @@ def test_pair_and_document_counts_stay_exact_through_adds_deletes_merges_and_spl
     }
 
 
+def test_the_heaviest_edges_come_first_whatever_the_cut(store: Store) -> None:
+    # The whole graph reads only the top tiers of counts (their number of digits) and sorts
+    # them, so every cut, inside a tier or between two, must give the first edges of a full sort.
+    rng = random.Random(11)
+    for i in range(40):
+        names = rng.sample(PLACES, rng.randint(1, 4))
+        if rng.random() < 0.5:
+            names.append(rng.choice(PEOPLE[2:]))
+        kinds = (("PERSON" if n in PEOPLE else "GPE") for n in names)
+        store.add(_doc(f"t{i}", *((n, k, ()) for n, k in zip(names, kinds, strict=True))))
+    full = sorted(
+        ((n, x, y) for (x, y), (n, _) in _pairs_from_links(store, 200).items()),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    assert any(n >= 10 for n, _, _ in full) and any(n < 10 for n, _, _ in full)
+    for min_weight in (1, 2, 9, 10, 11, 100):
+        heavy = [t for t in full if t[0] >= min_weight]
+        for limit in (1, 2, 3, len(heavy) // 2 or 1, len(heavy), len(full) + 5):
+            _, edges = store.entity_graph(min_weight=min_weight, limit=limit)
+            assert [(e.weight, e.source, e.target) for e in edges] == heavy[:limit], (
+                min_weight,
+                limit,
+            )
+
+
 def test_a_crowded_document_is_linked_but_pairs_none_of_its_entities(store: Store) -> None:
     syllables = ("bar", "dun", "gol", "kem", "pil", "ros", "tav", "wex")
     surnames = ["".join(p).title() for p in product(syllables, repeat=3)]

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,43 @@ def test_a_broad_query_ranks_the_newest_matches_only(
         monkeypatch.setattr("scrutiny.store.postgres_search.MAX_RANKED", 3)
         titles = [h.title for h in store.search("budget", limit=10)]
         assert sorted(titles) == ["note 1", "note 2", "note 3"]
+
+
+def test_a_pair_count_changes_without_touching_the_pair_indexes(pg_server: PgServer) -> None:
+    # Schema 12: with no index on the count itself, raising a pair's count is a HOT update, which
+    # writes no index entry; while an index held the count, none of these updates was one.
+    names = ("Almazbek Atambayev", "Rafik Kamalov")
+    url = pg_server.create_database()
+    with PostgresStore.open(url) as store:
+        for i in range(12):
+            text = f"Report {i}: {names[0]} met {names[1]} in the year {2000 + i}."
+            entities = tuple(
+                Annotation(
+                    f"e{k}",
+                    "entity",
+                    Span(text.index(n), text.index(n) + len(n)),
+                    "PERSON",
+                    "entities",
+                    "1",
+                    0.9,
+                    {"name": n},
+                )
+                for k, n in enumerate(names)
+            )
+            assert store.add(Analysis(Document.from_text(text), entities, {}))
+    assert _sql(url, "SELECT docs, tier FROM scrutiny.entity_pairs") == [(12, 2)]
+    updated = hot = 0
+    for _ in range(50):  # the server takes in a closed session's counts shortly after
+        ((updated, hot),) = _sql(
+            url,
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables"
+            " WHERE schemaname = 'scrutiny' AND relname = 'entity_pairs'",
+        )
+        if updated >= 11:
+            break
+        time.sleep(0.1)
+    assert updated == 11
+    assert hot >= 10  # the update from 9 to 10 documents changes the tier
 
 
 def test_concurrent_adders_never_duplicate_documents_or_entities(pg_server: PgServer) -> None:
