@@ -35,14 +35,24 @@ def scrutiny(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
-def _person_doc(i: int, name: str) -> Analysis:
-    text = f"Report {i}: {name} spoke in Bishkek about the budget for the year {2000 + i}."
+def _person_doc(i: int, *names: str) -> Analysis:
+    who = " and ".join(names)
+    text = f"Report {i}: {who} spoke in Bishkek about the budget for the year {2000 + i}."
     doc = Document.from_text(text, title=f"report {i}")
-    at = text.index(name)
-    entity = Annotation(
-        "e1", "entity", Span(at, at + len(name)), "PERSON", "entities", "1", 0.9, {"name": name}
+    entities = tuple(
+        Annotation(
+            f"e{k}",
+            "entity",
+            Span(text.index(name), text.index(name) + len(name)),
+            "PERSON",
+            "entities",
+            "1",
+            0.9,
+            {"name": name},
+        )
+        for k, name in enumerate(names, start=1)
     )
-    return Analysis(doc, (entity,), {})
+    return Analysis(doc, entities, {})
 
 
 def _sql(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -118,25 +128,10 @@ def test_a_broad_query_ranks_the_newest_matches_only(
 def test_a_pair_count_changes_without_touching_the_pair_indexes(pg_server: PgServer) -> None:
     # Schema 12: with no index on the count itself, raising a pair's count is a HOT update, which
     # writes no index entry; while an index held the count, none of these updates was one.
-    names = ("Almazbek Atambayev", "Rafik Kamalov")
     url = pg_server.create_database()
     with PostgresStore.open(url) as store:
         for i in range(12):
-            text = f"Report {i}: {names[0]} met {names[1]} in the year {2000 + i}."
-            entities = tuple(
-                Annotation(
-                    f"e{k}",
-                    "entity",
-                    Span(text.index(n), text.index(n) + len(n)),
-                    "PERSON",
-                    "entities",
-                    "1",
-                    0.9,
-                    {"name": n},
-                )
-                for k, n in enumerate(names)
-            )
-            assert store.add(Analysis(Document.from_text(text), entities, {}))
+            assert store.add(_person_doc(i, "Almazbek Atambayev", "Rafik Kamalov"))
     assert _sql(url, "SELECT docs, tier FROM scrutiny.entity_pairs") == [(12, 2)]
     updated = hot = 0
     for _ in range(50):  # the server takes in a closed session's counts shortly after

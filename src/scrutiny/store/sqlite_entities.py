@@ -439,11 +439,12 @@ class EntityIndex:
     ) -> tuple[list[CorpusEntity], list[EntityEdge]]:
         limit = max(0, min(limit, MAX_GRAPH_EDGES))
         if entity is None:
-            low, high = self._tiers(max(1, min_weight), limit)
+            least = max(1, min_weight)
+            low, high = self._tiers(least, limit)
             rows = self._conn.execute(
                 "SELECT x, y, docs AS w, events FROM entity_pairs WHERE tier BETWEEN ? AND ?"
                 " AND docs >= ? ORDER BY docs DESC, x, y LIMIT ?",
-                (low, high, max(1, min_weight), limit),
+                (low, high, least, limit),
             ).fetchall()
         else:
             rows = self._conn.execute(
